@@ -1,0 +1,3 @@
+"""reporter: declarative monthly Instagram reports."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,115 @@
+"""Data-quality holds: the reasons a fetched report should not go out unattended.
+
+``holds`` is pure: the spec's ``[quality]`` rules, the report's datasets and what the fetch said
+about the token in, one line per broken rule out. The run feeds the lines to ``gate.decide`` as
+``report_holds``; a held report is not archived, so a later run fetches again and sends it once
+the problem is gone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+from reporter.catalogue import Catalogue
+from reporter.dataset import META_TIMEZONE, Dataset
+from reporter.spec.models import Spec
+
+_UTC_FORMAT = "%Y-%m-%d %H:%M UTC"
+
+
+def holds(
+    spec: Spec,
+    current: Dataset,
+    previous: Dataset | None,
+    *,
+    catalogue: Catalogue,
+    token_problem: str | None = None,
+) -> list[str]:
+    """One line per rule of ``spec.quality`` the report breaks (none: it may be sent)."""
+    rules = spec.quality
+    found: list[str] = []
+    if rules.hold_on_token_failure and token_problem:
+        found.append(token_reason(token_problem))
+    found += _unavailable(spec, current, rules.max_unavailable_percent)
+    if previous is not None and spec.media is not None:
+        found += _no_media(current, previous, rules.min_previous_media)
+    if previous is not None and rules.max_change_percent > 0:
+        found += _changes(spec, current, previous, catalogue, rules.max_change_percent)
+    if rules.wait_for_settling:
+        found += _settling(current, catalogue.limits.settle_hours)
+    return found
+
+
+def token_reason(problem: str) -> str:
+    return f"token failed: {problem}"
+
+
+def _unavailable(spec: Spec, ds: Dataset, limit: float) -> list[str]:
+    requested = list(dict.fromkeys(spec.account_metrics.metrics))
+    if not requested:
+        return []
+    gone = [m for m in requested if ds.reason_unavailable(ds.account.id, m) is not None]
+    share = 100 * len(gone) / len(requested)
+    if share <= limit:
+        return []
+    return [
+        f"{len(gone)} of {len(requested)} requested account metrics unavailable "
+        f"({share:.0f}%, more than {limit:g}%): {', '.join(gone)}"
+    ]
+
+
+def _no_media(current: Dataset, previous: Dataset, many: int) -> list[str]:
+    if many <= 0 or current.media or len(previous.media) < many:
+        return []
+    return [
+        f"no media at all in the period, but {len(previous.media)} in the comparison period: "
+        "check the account and its token's permissions"
+    ]
+
+
+def _changes(
+    spec: Spec, current: Dataset, previous: Dataset, catalogue: Catalogue, limit: float
+) -> list[str]:
+    from reporter.render.totals import account_total
+
+    found: list[str] = []
+    for name in dict.fromkeys(spec.account_metrics.metrics):
+        metric = catalogue.get("account", name)
+        additive = metric.additive if metric is not None else False
+        now = account_total(current, name, additive=additive).value
+        before = account_total(previous, name, additive=additive).value
+        if now is None or before is None or before <= 0:
+            continue
+        change = 100 * (now - before) / before
+        if abs(change) > limit:
+            found.append(
+                f"{name} moved {change:+.0f}% against the comparison period ({before:g} to "
+                f"{now:g}; more than {limit:g}%): a possible data error, check it"
+            )
+    return found
+
+
+def settled_at(ds: Dataset, settle_hours: int) -> dt.datetime:
+    """When Meta's figures for the dataset's period stop changing: the later of the period's
+    end in its timezone and the end of its last Pacific day, plus the settling delay."""
+    local_end = dt.datetime.combine(ds.until + dt.timedelta(days=1), dt.time())
+    ends = [local_end.replace(tzinfo=ZoneInfo(ds.timezone))]
+    covered = ds.meta_days()
+    if covered is not None:
+        pacific_end = dt.datetime.combine(covered[1] + dt.timedelta(days=1), dt.time())
+        ends.append(pacific_end.replace(tzinfo=ZoneInfo(META_TIMEZONE)))
+    return max(ends).astimezone(dt.UTC) + dt.timedelta(hours=settle_hours)
+
+
+def _settling(ds: Dataset, settle_hours: int) -> Sequence[str]:
+    settled = settled_at(ds, settle_hours)
+    if ds.fetched_at >= settled:
+        return []
+    fetched = ds.fetched_at.astimezone(dt.UTC).strftime(_UTC_FORMAT)
+    return [
+        f"fetched {fetched}, before Meta's {settle_hours}-hour settling window closed "
+        f"{settled.strftime(_UTC_FORMAT)}: a run after then fetches the settled figures and "
+        "sends it"
+    ]

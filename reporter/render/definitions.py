@@ -1,0 +1,64 @@
+"""The definitions appendix's words: each metric's unit, why a figure is not available (by the
+kind the fetch recorded, or Meta's wording for older datasets), organic versus paid, and the
+timezone. The notes section (context.notes) puts them in the report."""
+
+from __future__ import annotations
+
+from reporter.catalogue import Limits, Metric
+from reporter.dataset import META_TIMEZONE, Unavailable
+
+_UNITS = {
+    "count": "a count",
+    "milliseconds": "a duration (Meta answers in milliseconds)",
+    "percent": "a percentage",
+}
+
+
+def unit_words(metric: Metric) -> str:
+    return _UNITS.get(metric.unit, metric.unit)
+
+
+def explain(gap: Unavailable, limits: Limits) -> str:
+    """Why Meta has no figure, in the reader's words ("" when the reason says it already)."""
+    kind, text = gap.kind, gap.reason.lower()
+    if kind == "not_enough_viewers" or "not enough viewers" in text:
+        return (
+            f"Meta shows no insights for a story or post seen by fewer than "
+            f"{limits.story_min_viewers} accounts (a privacy threshold)."
+        )
+    if kind == "too_few_followers" or ("followers" in text and "not enough" in text):
+        if "100 followers" in text:
+            return ""  # Meta's sentence says it already
+        return "Meta gives this figure only for accounts with at least 100 followers."
+    if kind == "before_conversion" or "2108006" in text:
+        return (
+            "The media was published before the account became a business or creator account "
+            "(Meta error 2108006): Meta keeps no insights for it."
+        )
+    if kind == "expired" or "expired" in text:
+        return (
+            f"Story insights are kept for {limits.story_window_hours} hours only; the story's "
+            "figures were gone before they were collected (`reporter collect` daily keeps them)."
+        )
+    if "does not support" in text and "media" in text:
+        return "Meta does not offer this metric for this type of media."
+    if kind == "empty":
+        return "Meta answered without a value (no activity, or not computed for this period)."
+    if kind == "permission":
+        return "The token lacks a permission this figure needs (`reporter tokens` checks it)."
+    return ""
+
+
+ORGANIC_AND_PAID = (
+    "Metrics named Total (total_likes, total_comments, total_views) include activity from ads "
+    "and boosts, i.e. paid reach; likes, comments and views of a post count organic activity "
+    "only. Account-level reach, accounts engaged and interactions include ads, as their "
+    "definitions say. The two kinds are never mixed in one figure."
+)
+
+
+def timezone_words(timezone: str) -> str:
+    return (
+        f"The report's period and dates are in {timezone}; Meta's daily account figures use "
+        f"Pacific-time days ({META_TIMEZONE}), and the Days note says which ones are covered."
+    )

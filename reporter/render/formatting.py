@@ -1,0 +1,158 @@
+"""Locale-aware display strings (Babel): full figures for tables, compact ones (12.3K) for cards,
+signed changes, percentages, dates, periods, durations and times in the spec's timezone.
+
+One ``Formatter`` per report; it is also handed to templates as ``fmt`` so a user's template can
+format what it adds the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from zoneinfo import ZoneInfo
+
+from babel import Locale, dates, numbers, units
+
+from reporter.periods import Period
+
+NA = "n/a"
+
+
+class Formatter:
+    def __init__(self, locale: str, timezone: str) -> None:
+        self.locale = Locale.parse(locale)
+        self.tz = ZoneInfo(timezone)
+
+    # --- numbers -------------------------------------------------------------------------------
+
+    def number(self, value: float | None, digits: int = 0) -> str:
+        """A full figure for tables: 12,345 (en) or 12.345 (de)."""
+        if value is None or math.isnan(value):
+            return NA
+        if digits == 0:
+            return numbers.format_decimal(round(value), locale=self.locale)
+        pattern = "#,##0." + "0" * digits
+        return numbers.format_decimal(value, format=pattern, locale=self.locale)
+
+    def compact(self, value: float | None) -> str:
+        """A short figure for cards: 12.3K, 1.2M (en); 12.345, 1,2 Mio. (de)."""
+        if value is None or math.isnan(value):
+            return NA
+        if abs(value) < 10_000:
+            return self.number(value)
+        text = numbers.format_compact_decimal(
+            value, format_type="short", fraction_digits=1, locale=self.locale
+        )
+        # Locales without a short form for thousands (de: "12345") get the grouped figure.
+        return self.number(value) if text.lstrip("-").isdigit() else text
+
+    def signed(self, value: float | None) -> str:
+        """A change with its sign: +1,234 / −56."""
+        if value is None:
+            return NA
+        text = self.number(abs(value))
+        if round(value) == 0:
+            return text
+        return ("+" if value > 0 else "−") + text
+
+    def percent(self, ratio: float | None, digits: int = 1) -> str:
+        """A share: 0.123 → 12.3% (en), 12,3 % (de)."""
+        if ratio is None or math.isnan(ratio):
+            return NA
+        # The locale's own pattern (de: "12,3 %"), with a fixed number of decimals.
+        pattern = numbers.parse_pattern(self.locale.percent_formats[None].pattern)
+        pattern.frac_prec = (digits, digits)
+        return str(pattern.apply(ratio, self.locale))
+
+    def signed_percent(self, ratio: float | None) -> str:
+        if ratio is None:
+            return NA
+        text = self.percent(abs(ratio))
+        if round(abs(ratio) * 1000) == 0:
+            return text
+        return ("+" if ratio > 0 else "−") + text
+
+    def duration(self, milliseconds: float | None) -> str:
+        """A watch time in the unit that reads best: 12.4 sec, 3.5 min, 152.3 hr."""
+        if milliseconds is None or math.isnan(milliseconds):
+            return NA
+        seconds = milliseconds / 1000
+        if seconds < 60:
+            value, unit = seconds, "duration-second"
+        elif seconds < 3600:
+            value, unit = seconds / 60, "duration-minute"
+        else:
+            value, unit = seconds / 3600, "duration-hour"
+        return units.format_unit(value, unit, length="short", format="#,##0.0", locale=self.locale)
+
+    def value(self, value: float | None, unit: str, *, compact: bool = False) -> str:
+        """A metric's value in its unit: the catalogue's count | milliseconds | percent (0-100),
+        or a derived metric's ratio (0.042: 4.2%) | seconds | number (one decimal)."""
+        if unit == "milliseconds":
+            return self.duration(value)
+        if unit == "seconds":
+            return self.duration(None if value is None else value * 1000)
+        if unit == "percent":
+            return NA if value is None else self.percent(value / 100)
+        if unit == "ratio":
+            return self.percent(value)
+        if unit == "number" and value is not None and abs(value) < 10_000:
+            return self.number(value, digits=1)
+        return self.compact(value) if compact else self.number(value)
+
+    def weekday(self, index: int) -> str:
+        """0 → Monday, in the report's language."""
+        return str(dates.get_day_names("wide", locale=self.locale)[index])
+
+    def hour(self, hour: int) -> str:
+        """A publishing hour as the locale writes times: 6:00 PM (en_US), 18:00 (de)."""
+        return dates.format_time(dt.time(hour, 0), "short", locale=self.locale)
+
+    # --- dates and times -----------------------------------------------------------------------
+
+    def date(self, day: dt.date | dt.datetime, form: str = "medium") -> str:
+        if isinstance(day, dt.datetime):
+            day = self.local(day).date()
+        return dates.format_date(day, form, locale=self.locale)
+
+    def short_date(self, day: dt.date) -> str:
+        """Axis labels: Oct 5 (en), 5. Okt. (de)."""
+        return dates.format_skeleton("MMMd", day, locale=self.locale)
+
+    def weekday_date(self, day: dt.date) -> str:
+        return dates.format_skeleton("MMMEd", day, locale=self.locale)
+
+    def local(self, moment: dt.datetime) -> dt.datetime:
+        return moment.astimezone(self.tz)
+
+    def datetime(self, moment: dt.datetime) -> str:
+        """A moment in the spec's timezone, with the zone named: Nov 2, 2026, 9:00 AM EST."""
+        local = self.local(moment)
+        day = dates.format_date(local.date(), "medium", locale=self.locale)
+        time = dates.format_time(local, "short", tzinfo=self.tz, locale=self.locale)
+        text = str(self.locale.datetime_formats["medium"]).format(time, day)
+        zone = dates.get_timezone_name(local, "short", locale=self.locale, zone_variant=None)
+        return f"{text} {zone}" if zone else text
+
+    def period(self, period: Period) -> str:
+        """October 2026 for a calendar month, else Oct 1 – 15, 2026."""
+        if period.is_calendar_month:
+            return dates.format_skeleton("yMMMM", period.since, locale=self.locale)
+        return self.interval(period.since, period.until)
+
+    def interval(self, since: dt.date, until: dt.date) -> str:
+        if since == until:
+            return self.date(since)
+        return dates.format_interval(since, until, "yMMMd", locale=self.locale)
+
+    def month_day_interval(self, since: dt.date, until: dt.date) -> str:
+        if since == until:
+            return self.short_date(since)
+        return dates.format_interval(since, until, "MMMd", locale=self.locale)
+
+    # --- names ---------------------------------------------------------------------------------
+
+    def country(self, code: str) -> str:
+        """ISO code → the country's name in the report's language (unknown codes stay codes)."""
+        name = self.locale.territories.get(code.upper())
+        return str(name) if name else code

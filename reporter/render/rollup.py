@@ -1,0 +1,156 @@
+"""The roll-up: one combined report over a spec's accounts (a brand's regional accounts).
+
+KPI cards sum only what Meta's semantics allow adding (catalogue ``additive``: views,
+interactions); reach, accounts engaged and every derived metric are shown per account in a
+table, whose total row leaves them out. Reach counts unique accounts: one person reached by two
+accounts is one person in each, so a sum would count them twice; the notes say so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from reporter.render import context, images, summary, totals
+from reporter.render.model import Cell, Kpi, NoteItem, Notes, Table
+
+ROLLUP_NOTE = (
+    "Totals add up only figures Meta allows adding (views, interactions, likes and other "
+    "counts). Accounts reached and accounts engaged count unique accounts: someone reached by "
+    "two of the accounts counts once in each, so they are never summed across accounts; they "
+    "and the derived rates are shown per account, without a total."
+)
+
+
+@dataclass(frozen=True)
+class Rollup:
+    name: str
+    table: Table
+    accounts: tuple[str, ...]
+
+
+def build(name: str, reports: Sequence[context.Inputs]) -> dict[str, Any]:
+    """The template context of the combined report over each account's ``Inputs``."""
+    first = reports[0]
+    metrics = list(first.spec.account_metrics.metrics)
+    summed = [m for m in metrics if first.additive("account", m)]
+    kpis = tuple(_kpi(reports, m) for m in summed)
+    cover = context.Cover(
+        title=first.spec.report.title,
+        client=first.spec.report.client,
+        account_name=name,
+        handles=", ".join("@" + r.current.account.username for r in reports),
+        profile_picture=images.AVATAR,
+        period=first.period_label,
+        comparison=first.comparison_label,
+        logo=first.logo,
+        author=first.branding.author,
+        prepared=first.fmt.date(first.now),
+        followers=None,
+    )
+    fetched = min(r.current.fetched_at for r in reports)
+    lead = summary.Summary(
+        kpis,
+        (),
+        first.comparison_label,
+        first.fmt.datetime(fetched)
+        + (" (the earliest of the accounts)" if len(reports) > 1 else ""),
+    )
+    table = _table(reports, metrics)
+    data_notes = [
+        NoteItem("Roll-up", ROLLUP_NOTE),
+        NoteItem("Accounts", ", ".join(r.account.name for r in reports) + "."),
+        *[
+            NoteItem(r.account.name, f"Fetched on {r.fmt.datetime(r.current.fetched_at)}.")
+            for r in reports
+        ],
+    ]
+    return {
+        "fmt": first.fmt,
+        "brand": first.branding,
+        "report": first.spec.report,
+        "period": first.period_label,
+        "comparison": first.comparison_label,
+        "has_media": False,
+        "has_audience": False,
+        "cover": cover,
+        "summary": lead,
+        "goals": (),
+        "commentary": None,
+        "trends": (),
+        "breakdowns": (),
+        "audience": (),
+        "content": None,
+        "rollup": Rollup(name, table, tuple(r.account.name for r in reports)),
+        "notes": Notes(tuple(context._metric_notes(first)), (), tuple(data_notes)),
+    }
+
+
+def _kpi(reports: Sequence[context.Inputs], metric: str) -> Kpi:
+    first = reports[0]
+    fmt, unit = first.fmt, first.unit("account", metric)
+    title = first.title("account", metric)
+    current = [totals.account_total(r.current, metric, additive=True) for r in reports]
+    missing = [r.account.name for r, t in zip(reports, current, strict=True) if t.value is None]
+    if missing:
+        return Kpi(metric, title, "n/a", "n/a", False, reason=f"n/a for {', '.join(missing)}.")
+    value = sum(t.value or 0 for t in current)
+    kpi = Kpi(metric, title, fmt.value(value, unit, compact=True), fmt.value(value, unit), True,
+              coverage=f"sum of {len(reports)} accounts")  # fmt: skip
+    before = [
+        totals.account_total(r.previous, metric, additive=True).value if r.previous else None
+        for r in reports
+    ]
+    if first.comparison_label is None or any(v is None for v in before):
+        return kpi
+    previous = sum(v or 0 for v in before)
+    delta, ratio = summary.change(value, previous)
+    import dataclasses
+
+    return dataclasses.replace(
+        kpi,
+        previous=fmt.value(previous, unit, compact=True),
+        delta=fmt.signed(delta),
+        delta_percent=fmt.signed_percent(ratio) if ratio is not None else "new",
+        trend="up" if (delta or 0) > 0 else "down" if (delta or 0) < 0 else "flat",
+    )
+
+
+def _table(reports: Sequence[context.Inputs], metrics: list[str]) -> Table:
+    """One row per metric, one column per account, and a total column where summing is right."""
+    first = reports[0]
+    fmt = first.fmt
+    rows = []
+    for metric in metrics:
+        unit = first.unit("account", metric)
+        cells = [Cell(first.title("account", metric))]
+        values: list[float | None] = []
+        for r in reports:
+            definition = r.definition("account", metric)
+            if definition is not None and definition.kind == "best_time":
+                slot, _ = summary.best_time_text(r, r.current, metric)
+                cells.append(Cell(slot, numeric=True))
+                values.append(None)
+                continue
+            value = r.account_total(r.current, metric).value
+            values.append(value)
+            cells.append(Cell(fmt.value(value, unit), value, numeric=True))
+        if first.definition("account", metric) is not None:
+            cells.append(Cell("—", "", numeric=True))
+        elif not first.additive("account", metric):
+            cells.append(Cell("not summed", "", numeric=True))
+        elif any(v is None for v in values):
+            cells.append(Cell("n/a", "", numeric=True))
+        else:
+            total = sum(v or 0 for v in values)
+            cells.append(Cell(fmt.value(total, unit), total, numeric=True))
+        rows.append(tuple(cells))
+    columns = ("", *(r.account.name for r in reports), f"All {len(reports)} accounts")
+    return Table(
+        "rollup_accounts",
+        "By account",
+        columns,
+        tuple(rows),
+        numeric=(False, *([True] * (len(reports) + 1))),
+    )

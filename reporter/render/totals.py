@@ -1,0 +1,138 @@
+"""Totals over the report period, honest about what Meta gave.
+
+Meta caps a request at 30 days, so a 31-day month may arrive as two windows. Additive metrics
+(views, interactions) are summed over disjoint windows; reach and other unique counts never are:
+the longest window is shown with a label saying which days it covers (catalogue ``additive``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from reporter.dataset import Dataset, Dimensions, Observation
+
+_DAY = dt.timedelta(days=1)
+_NO_DATA = "Meta returned no value for this period."
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The UTC window(s) a total covers; ``days`` is None for lifetime media values."""
+
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    days: int | None = None
+
+
+@dataclass(frozen=True)
+class Total:
+    value: float | None
+    coverage: Coverage = Coverage()
+    reason: str | None = None  # why value is None
+    source: str = "window"  # window | series | none
+
+
+def _window(o: Observation) -> tuple[dt.datetime, dt.datetime] | None:
+    return (o.since, o.until) if o.since is not None and o.until is not None else None
+
+
+def _days(since: dt.datetime, until: dt.datetime) -> int:
+    return max(1, round((until - since) / _DAY))
+
+
+def pick_windows(
+    observations: Sequence[Observation], additive: bool
+) -> tuple[list[Observation], Coverage]:
+    """The observations to aggregate, and what they cover.
+
+    One window (or none: lifetime values): all of them. Several disjoint windows of an additive
+    metric: all of them, covering their union. Otherwise: only the longest window (the earliest
+    of equally long ones), since unique counts of two windows cannot be added.
+    """
+    groups: dict[tuple[dt.datetime, dt.datetime] | None, list[Observation]] = defaultdict(list)
+    for o in observations:
+        groups[_window(o)].append(o)
+    windows = sorted((w for w in groups if w is not None), key=lambda w: w[0])
+    if not windows:
+        return list(observations), Coverage()
+    if len(windows) == 1 or (additive and _disjoint(windows)):
+        days = sum(_days(*w) for w in windows)
+        chosen = [o for w in windows for o in groups[w]]
+        return chosen, Coverage(windows[0][0], windows[-1][1], days)
+    longest = max(windows, key=lambda w: (w[1] - w[0], -w[0].timestamp()))
+    return groups[longest], Coverage(longest[0], longest[1], _days(*longest))
+
+
+def _disjoint(windows: Sequence[tuple[dt.datetime, dt.datetime]]) -> bool:
+    return all(a[1] <= b[0] for a, b in itertools.pairwise(windows))
+
+
+def account_total(ds: Dataset, metric: str, *, additive: bool) -> Total:
+    """The account's total of ``metric`` over the dataset's period, or None with the reason."""
+    account = ds.account.id
+    windows = [
+        o
+        for o in ds.for_object(account, metric)
+        if not o.dimensions and o.metric_type != "time_series"
+    ]
+    if windows:
+        chosen, coverage = pick_windows(windows, additive)
+        return Total(sum(o.value for o in chosen), coverage)
+    gap = ds.reason_unavailable(account, metric)
+    if gap is not None:
+        return Total(None, reason=gap.reason, source="none")
+    series = ds.series(account, metric)
+    if series and additive:
+        first, last = series[0].end_time, series[-1].end_time
+        assert first is not None and last is not None
+        coverage = Coverage(first - _DAY, last, len(series))
+        return Total(sum(o.value for o in series), coverage, source="series")
+    if series:
+        return Total(
+            None,
+            reason="Meta gave only daily values; unique accounts of several days cannot be added.",
+            source="none",
+        )
+    return Total(None, reason=unavailable_reason(ds, account, metric), source="none")
+
+
+def unavailable_reason(ds: Dataset, object_id: str, metric: str) -> str:
+    found = ds.reason_unavailable(object_id, metric)
+    return found.reason if found else _NO_DATA
+
+
+def breakdown(
+    observations: Iterable[Observation], keys: Sequence[str], *, additive: bool
+) -> tuple[dict[tuple[str, ...], float], Coverage]:
+    """Values by the given dimension keys (other dimensions such as ``timeframe`` ignored).
+
+    Only observations with exactly those keys (besides ``timeframe``) count, so a country
+    breakdown is not mixed with an age × gender one.
+    """
+    wanted = set(keys)
+    matching = [o for o in observations if _keys(o.dimensions) == wanted]
+    chosen, coverage = pick_windows(matching, additive)
+    values: dict[tuple[str, ...], float] = defaultdict(float)
+    for o in chosen:
+        dims = dict(o.dimensions)
+        values[tuple(dims[k] for k in keys)] += o.value
+    return dict(values), coverage
+
+
+def _keys(dimensions: Dimensions) -> set[str]:
+    return {k for k, _ in dimensions if k != "timeframe"}
+
+
+def media_sum(ds: Dataset, media_ids: Iterable[str], metric: str) -> tuple[float | None, int]:
+    """Sum of an additive lifetime media metric over media, and how many media had a value."""
+    total, count = 0.0, 0
+    for media_id in media_ids:
+        value = ds.total(media_id, metric)
+        if value is not None:
+            total += value
+            count += 1
+    return (total if count else None), count

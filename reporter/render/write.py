@@ -1,0 +1,88 @@
+"""Writing the outputs: where (the spec's directory pattern under an output root) and how
+(atomically: a temporary file in the same folder, then a rename, so a reader or a crash never
+sees half a PDF), plus the CSV of the report's tables."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from reporter.periods import Period
+from reporter.render.model import Table
+
+_UNSAFE = re.compile(r"[^\w.@+-]+", re.UNICODE)
+
+
+def slug(text: str) -> str:
+    """A file-name-safe form of a client or account name (no separators, no dot-dot)."""
+    cleaned = _UNSAFE.sub("-", text.strip()).strip("-.")
+    return cleaned or "report"
+
+
+def output_dir(pattern: str, *, root: Path, client: str, account: str, period: Period) -> Path:
+    """The spec's ``output.directory`` filled in, under ``root``; never outside it."""
+    relative = pattern.format(
+        client=slug(client),
+        account=slug(account),
+        period=period.label,
+        year=f"{period.since:%Y}",
+        month=f"{period.since:%m}",
+    )
+    folder = (root / relative).resolve()
+    if not folder.is_relative_to(root.resolve()):
+        raise ValueError(f"output.directory {pattern!r} leads outside the output folder {root}")
+    return folder
+
+
+def atomic_write(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        os.chmod(temp, 0o666 & ~_umask())  # mkstemp's 0600 would hide reports from the team
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def tables_csv(tables: Iterable[Table]) -> bytes:
+    """Every table of the report in one long CSV: table, row, column, value.
+
+    Long form keeps tables of different shapes in one valid file a spreadsheet can pivot;
+    values are raw (plain numbers, ISO dates), not the locale's display text.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["table", "title", "row", "column", "value"])
+    for table in tables:
+        for row in table.rows:
+            label = row[0].csv if row else ""
+            for column, cell in zip(table.columns[1:], row[1:], strict=False):
+                writer.writerow([table.key, table.title, label, column, _plain(cell.csv)])
+    # A BOM so that Excel opens UTF-8 (captions, city names) correctly.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _plain(value: str | float) -> str | float:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        # A caption like "=HYPERLINK(...)" must stay text in a spreadsheet (CSV injection).
+        return "'" + value
+    return value

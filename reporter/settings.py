@@ -1,0 +1,156 @@
+"""Settings from the environment (``REPORTER_*``) and an optional ``.env`` file, and tokens.
+
+Settings never come from a spec: a spec is committed to git, settings and tokens are not. Each
+account's token is read from the environment variable its spec names (``token_env``), so one
+machine can hold many clients' tokens without any of them appearing in a file we write.
+SMTP settings are ``smtp_*`` and ``mail_*`` fields: `reporter run --send` needs at least
+``REPORTER_SMTP_HOST`` and ``REPORTER_MAIL_FROM``; the password is a SecretStr, never printed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from reporter.errors import ReporterError, UsageError
+from reporter.spec.models import Account
+
+
+def default_data_dir(environ: Mapping[str, str]) -> Path:
+    """``$XDG_DATA_HOME/reporter``, else ``~/.local/share/reporter`` (XDG base directories)."""
+    base = environ.get("XDG_DATA_HOME") or str(Path(environ.get("HOME") or "~") / ".local/share")
+    return Path(base).expanduser() / "reporter"
+
+
+def _default_store() -> Path:
+    return default_data_dir(os.environ) / "store.sqlite3"
+
+
+class Settings(BaseSettings):
+    """Run settings. Every field is ``REPORTER_<NAME>`` in the environment or ``.env``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="REPORTER_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    store: Path = Field(
+        default_factory=_default_store,
+        description="SQLite store of fetched data (default: the per-user data directory).",
+    )
+    api_base_url: str | None = Field(
+        None,
+        description="Send every Graph API call here instead of graph.facebook.com / "
+        "graph.instagram.com (a proxy, or the sandbox).",
+    )
+    max_workers: int = Field(8, ge=1, le=64, description="Requests in flight at once, at most.")
+    timeout: float = Field(30.0, gt=0, description="Seconds to wait for one API response.")
+    max_retries: int = Field(
+        6, ge=0, le=20, description="Retries of a transient error before giving up."
+    )
+    backoff_base: float = Field(0.5, ge=0, description="First retry delay, seconds (doubles).")
+    backoff_max: float = Field(30.0, ge=0, description="Longest delay between two retries.")
+    rate_limit_max_wait: float = Field(
+        120.0,
+        ge=0,
+        description="Wait this long at most for a rate limit to lift; longer: stop cleanly.",
+    )
+    lock_timeout: float = Field(
+        10.0, ge=0, description="Seconds to wait for another run holding the store."
+    )
+    thumbnail_max_bytes: int = Field(2_000_000, ge=1, description="Largest picture kept.")
+    thumbnail_timeout: float = Field(10.0, gt=0, description="Seconds for one picture.")
+    render_workers: int | None = Field(
+        None, ge=1, le=64, description="Reports rendered at once (default: the number of CPUs)."
+    )
+    smtp_host: str | None = Field(
+        None, description="SMTP server `reporter run --send` delivers through (required to send)."
+    )
+    smtp_port: int | None = Field(
+        None, ge=1, le=65535, description="SMTP port (default: 465 with SMTP_SSL, else 587)."
+    )
+    smtp_username: str | None = Field(None, description="SMTP login name; no login when unset.")
+    smtp_password: SecretStr | None = Field(
+        None, description="SMTP password (never printed or logged)."
+    )
+    smtp_starttls: bool = Field(
+        True,
+        description="Upgrade the connection with STARTTLS and stop if the server cannot; "
+        "`false` only for a relay on the same machine.",
+    )
+    smtp_ssl: bool = Field(
+        False, description="Implicit TLS from the first byte (port 465) instead of STARTTLS."
+    )
+    smtp_timeout: float = Field(60.0, gt=0, description="Seconds to wait for the SMTP server.")
+    mail_from: str | None = Field(
+        None,
+        description="Sender of the reports, e.g. `Agency Reports <reports@agency.example>` "
+        "(required to send).",
+    )
+    mail_max_bytes: int = Field(
+        20_000_000,
+        ge=10_000,
+        description="Largest message sent, attachment included (most servers take 20-25 MB).",
+    )
+    meta_app_token: SecretStr | None = Field(
+        None,
+        description="Your Meta app's access token (APP_ID|APP_SECRET), only for reading Facebook"
+        "-login tokens' expiry and permissions with Meta's debug_token; never sent elsewhere.",
+    )
+    token_warn_days: int = Field(
+        14,
+        ge=0,
+        le=60,
+        description="Warn this many days before an account's token expires (reporter tokens, "
+        "collect, run).",
+    )
+    refetch_days: int = Field(
+        2,
+        ge=0,
+        le=7,
+        description="Days at the end of a period fetched again while Meta may still revise "
+        "them (Meta: up to 48 h); the newest answer wins.",
+    )
+
+
+class MissingToken(ReporterError):
+    """An account's token variable is not set."""
+
+
+def read_environment(environ: Mapping[str, str], env_file: Path | None) -> dict[str, str]:
+    """The environment with a ``.env`` file's values underneath (the real environment wins)."""
+    values: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        from dotenv import dotenv_values
+
+        values = {k: v for k, v in dotenv_values(env_file).items() if v is not None}
+    return {**values, **environ}
+
+
+def token_for(account: Account, environ: Mapping[str, str]) -> SecretStr:
+    """The account's token from the variable ``account.token_env``; never logged or printed."""
+    value = environ.get(account.token_env, "").strip()
+    if not value:
+        raise MissingToken(
+            f"account {account.name} ({account.id}): the environment variable "
+            f"{account.token_env} is not set; put the account's access token there "
+            "(or in a .env file next to where you run reporter)"
+        )
+    return SecretStr(value)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment and ``.env``; invalid values are a usage error."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        problems = "; ".join(
+            f"REPORTER_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+            for e in error.errors()
+        )
+        raise UsageError(f"invalid settings: {problems}") from None

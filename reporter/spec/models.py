@@ -1,0 +1,392 @@
+"""The report spec as pydantic models: the one definition of what a spec may say.
+
+The field descriptions are the spec reference: `reporter schema` turns them into JSON Schema for
+editors, and README.md's reference table is generated from them (a test keeps it in step).
+Shape lives here; meaning (is this metric real, does it take that breakdown) is checked against the
+catalogue in `checks.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+TimeframeName = Literal["last_month", "this_month", "last_7_days", "last_28_days", "last_90_days"]
+Comparison = Literal["previous_period", "previous_year", "none"]
+ProductType = Literal["FEED", "REELS", "STORY"]
+OutputFormat = Literal["html", "pdf", "csv"]
+Login = Literal["facebook", "instagram"]
+
+MetricName = Annotated[str, Field(min_length=1)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DateRange(_Section):
+    """An explicit reporting period, both days included."""
+
+    since: dt.date = Field(description="First day of the period (a TOML date: 2026-10-01).")
+    until: dt.date = Field(description="Last day of the period, included.")
+
+
+class Report(_Section):
+    title: str = Field(
+        "Instagram report", min_length=1, description="Title on the cover and in the PDF metadata."
+    )
+    client: str = Field(min_length=1, description="Client name shown on the cover.")
+    timeframe: TimeframeName | DateRange = Field(
+        "last_month",
+        description=(
+            "Reporting period: `last_month`, `this_month`, `last_7_days`, `last_28_days`, "
+            "`last_90_days`, or `{ since = 2026-10-01, until = 2026-10-31 }`; resolved in the "
+            "spec's timezone on the day of the run."
+        ),
+    )
+    compare: Comparison = Field(
+        "previous_period",
+        description=(
+            "Comparison period for the deltas: `previous_period` (the same length just before; "
+            "the previous month for monthly timeframes), `previous_year`, or `none`."
+        ),
+    )
+    timezone: str = Field(
+        "UTC", description="IANA timezone the period is resolved and times shown in."
+    )
+    locale: str = Field(
+        "en_US", description="Locale for numbers and dates in the report, e.g. `de_DE`."
+    )
+    api_version: str = Field(
+        "v25.0", description="Graph API version the requests pin, e.g. `v25.0`."
+    )
+    template: str = Field(
+        "default",
+        description="Report template: `default` or a folder (relative to the spec) of templates.",
+    )
+
+
+class Account(_Section):
+    id: str = Field(
+        pattern=r"^[0-9]+$", description="Instagram professional account id (IG user id)."
+    )
+    name: str = Field(min_length=1, description="Display name in the report.")
+    login: Login = Field(
+        "facebook",
+        description=(
+            "How the token was obtained: `facebook` (graph.facebook.com) or `instagram` "
+            "(graph.instagram.com)."
+        ),
+    )
+    token_env: str = Field(
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        description=(
+            "NAME of the environment variable holding this account's access token. Never the "
+            "token itself."
+        ),
+    )
+
+
+class AccountMetrics(_Section):
+    metrics: list[MetricName] = Field(
+        default_factory=list,
+        description="Account metrics shown as totals (KPI cards) with their comparison.",
+    )
+    breakdowns: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description='Per metric, the breakdowns to fetch: `{ reach = ["follow_type"] }`.',
+    )
+    time_series: list[MetricName] = Field(
+        default_factory=list,
+        description="Account metrics charted day by day (`reach`, `follower_count`).",
+    )
+
+
+class Audience(_Section):
+    metrics: list[MetricName] = Field(
+        default_factory=lambda: ["follower_demographics"],
+        description=(
+            "Demographic metrics: `follower_demographics`, `engaged_audience_demographics`."
+        ),
+    )
+    breakdowns: list[str] = Field(
+        default_factory=lambda: ["country", "city", "age", "gender"],
+        description="Demographic breakdowns: `age`, `city`, `country`, `gender`.",
+    )
+    timeframe: str | None = Field(
+        None,
+        description=(
+            "Demographic timeframe, required: `this_week` (the last 7 days) or `this_month` (30)."
+        ),
+    )
+
+
+class Media(_Section):
+    product_types: list[ProductType] = Field(
+        default_factory=lambda: list[ProductType](["FEED", "REELS"]),
+        description="Media to report: `FEED` (images, videos, carousel albums), `REELS`, `STORY`.",
+    )
+    metrics: dict[ProductType, list[MetricName]] = Field(
+        default_factory=dict,
+        description='Per product type, the media metrics: `{ REELS = ["views", "reach"] }`.',
+    )
+    breakdowns: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description=(
+            'Per media metric, its breakdown: `{ navigation = ["story_navigation_action_type"] }`.'
+        ),
+    )
+    top: int = Field(5, ge=0, le=50, description="How many top media to show (0: none).")
+    rank_by: str = Field("views", description="Media metric the top media are ranked by.")
+
+
+class Output(_Section):
+    formats: list[OutputFormat] = Field(
+        default_factory=lambda: list[OutputFormat](["html", "pdf"]),
+        description="Files to write: html, pdf, csv.",
+    )
+    directory: str = Field(
+        "reports/{client}/{account}/{period}",
+        description=(
+            "Output folder, relative to the output root; placeholders `{client}`, `{account}`, "
+            "`{period}` (2026-10 or 2026-10-01..2026-10-15), `{year}`, `{month}`."
+        ),
+    )
+
+
+class Delivery(_Section):
+    to: list[str] = Field(min_length=1, description="Recipients' e-mail addresses.")
+    cc: list[str] = Field(default_factory=list, description="Copy recipients.")
+    bcc: list[str] = Field(default_factory=list, description="Blind-copy recipients.")
+    subject: str = Field(
+        "{client}: Instagram report {period}",
+        min_length=1,
+        description="E-mail subject; placeholders as in `output.directory`.",
+    )
+    message: str | None = Field(
+        None,
+        min_length=1,
+        description=(
+            "Text of the e-mail: a Jinja template file, relative to the spec, given `client`, "
+            "`account`, `period`, `comparison`, `kpis` (each with `title`, `value`, "
+            "`delta_percent`) and `kpi.<metric>`; shown above the KPI summary (default: a "
+            "short greeting)."
+        ),
+    )
+    review: bool = Field(
+        False,
+        description=(
+            "Hold every report for approval: `reporter run --send` renders it and writes a "
+            "review summary next to it; `reporter approve` sends it."
+        ),
+    )
+
+
+class Branding(_Section):
+    """How the report looks: the agency's logo, colours and font."""
+
+    author: str | None = Field(
+        None,
+        min_length=1,
+        description="Who the report is from (your agency): on the cover and as the PDF author.",
+    )
+    logo: str | None = Field(
+        None,
+        min_length=1,
+        description=(
+            "Logo image file (PNG, JPEG, GIF, WebP or SVG), relative to the spec; embedded in "
+            "the report, shown on the cover and in the page header."
+        ),
+    )
+    primary_color: str = Field(
+        "#1F3A5F",
+        pattern=r"^#[0-9A-Fa-f]{6}$",
+        description="Main colour (`#RRGGBB`): headings, KPI figures, the current period in charts.",
+    )
+    accent_color: str = Field(
+        "#D9822B",
+        pattern=r"^#[0-9A-Fa-f]{6}$",
+        description="Second colour (`#RRGGBB`): rules, highlights and second chart series.",
+    )
+    font_family: str = Field(
+        "DejaVu Sans, sans-serif",
+        pattern=r"^[A-Za-z0-9 ,_-]+$",
+        description=(
+            "CSS font families, comma-separated, most wanted first (`Source Sans 3, sans-serif`); "
+            "the fonts must be installed where the PDF is rendered."
+        ),
+    )
+
+
+DerivedUnit = Literal["percent", "count", "duration", "number"]
+Scope = Literal["account", "media"]
+
+
+class DerivedMetric(_Section):
+    """A metric computed from others: `[derived.engagement_rate]`."""
+
+    formula: str = Field(
+        min_length=1,
+        description=(
+            "Arithmetic (`+ - * /`, parentheses, numbers) over catalogue metrics, other derived "
+            "metrics, `followers` (when fetched) and `days` (of the period); `metric.VALUE` is one "
+            "breakdown value (`follows_and_unfollows.FOLLOWER`); `sum`, `avg`, `max`, `min` over "
+            "the period's media, optionally of one product type (`avg(reach, REELS)`), and "
+            "`count(STORY)`. A division by zero or a missing input shows n/a with the reason."
+        ),
+    )
+    title: str | None = Field(
+        None,
+        min_length=1,
+        description="Name on cards and in tables (default: the key, words capitalised).",
+    )
+    unit: DerivedUnit = Field(
+        "number",
+        description=(
+            "`percent` (the formula gives a ratio: 0.042 shows as 4.2%), `count` (whole "
+            "numbers), `duration` (the formula gives seconds) or `number` (one decimal)."
+        ),
+    )
+    scope: Scope = Field(
+        "account",
+        description=(
+            "`account`: one value per report (KPI cards, goals; media metrics only inside an "
+            "aggregate); `media`: one value per post (media.metrics columns, media.rank_by)."
+        ),
+    )
+    description: str = Field(
+        "", description="What it means, for the report's notes (the formula is shown too)."
+    )
+
+
+class Commentary(_Section):
+    """The account manager's notes: one Markdown file per period, next to the spec."""
+
+    file: str = Field(
+        "notes/{period}.md",
+        min_length=1,
+        description=(
+            "Markdown file, relative to the spec; placeholders `{period}`, `{year}`, `{month}`, "
+            "`{account}`, `{client}`. A missing file means no commentary."
+        ),
+    )
+    required: bool = Field(
+        False,
+        description=(
+            "Warn in `reporter validate` when the period the timeframe resolves to today has "
+            "ended and its file is missing."
+        ),
+    )
+
+
+class Rollup(_Section):
+    """A combined report over all the spec's accounts."""
+
+    name: str = Field(
+        "All accounts",
+        min_length=1,
+        description=(
+            "Name of the combined report (its `{account}` in file names). Additive metrics are "
+            "summed over the accounts; reach and other unique counts are never summed and are "
+            "shown per account."
+        ),
+    )
+
+
+class Quality(_Section):
+    """Data-quality rules: a report that breaks one is held instead of sent (`reporter run
+    --send` exits 1 with one line per rule) and goes out with a later run once the data is fine."""
+
+    hold_on_token_failure: bool = Field(
+        True, description="Hold an account's report when its token failed during the fetch."
+    )
+    max_unavailable_percent: float = Field(
+        30,
+        ge=0,
+        le=100,
+        description=(
+            "Hold when more than this many percent of the requested account metrics are "
+            "unavailable."
+        ),
+    )
+    min_previous_media: int = Field(
+        5,
+        ge=0,
+        description=(
+            "Hold when the period has no media at all but the comparison period had at least "
+            "this many (0: never)."
+        ),
+    )
+    max_change_percent: float = Field(
+        80,
+        ge=0,
+        description=(
+            "Hold when an account metric moves by more than this many percent against the "
+            "comparison period (a possible data error; 0: never)."
+        ),
+    )
+    wait_for_settling: bool = Field(
+        True,
+        description=(
+            "Hold when the data was fetched before Meta's 48-hour settling window after the "
+            "period closed (a later run fetches the settled figures)."
+        ),
+    )
+
+
+class Spec(_Section):
+    """A report spec: one TOML file, possibly extending a base file."""
+
+    extends: str | None = Field(
+        None,
+        description=(
+            "Relative path of a base spec this one builds on: tables merge, this file wins."
+        ),
+    )
+    abstract: bool = Field(
+        False,
+        description=(
+            "A partial base spec, checked only through the specs that extend it "
+            "(required keys may be missing)."
+        ),
+    )
+    report: Report = Field(description="What the report is, for whom, over which period.")
+    accounts: list[Account] = Field(
+        min_length=1, description="The Instagram accounts reported on, one report each."
+    )
+    account_metrics: AccountMetrics = Field(
+        default_factory=AccountMetrics, description="Account-level insights."
+    )
+    audience: Audience | None = Field(None, description="Audience demographics.")
+    media: Media | None = Field(None, description="Media (posts, reels, stories) insights.")
+    output: Output = Field(default_factory=Output, description="Files written.")
+    delivery: Delivery | None = Field(None, description="Who receives the PDF by e-mail.")
+    branding: Branding | None = Field(
+        None, description="Logo, colours and font of the report (defaults: a neutral navy look)."
+    )
+    derived: dict[str, DerivedMetric] = Field(
+        default_factory=dict,
+        description=(
+            "Derived metrics by name (`[derived.saves_per_post]`), usable wherever a metric is; "
+            "built-ins such as `engagement_rate` need no table (see README)."
+        ),
+    )
+    goals: dict[str, float | str] = Field(
+        default_factory=dict,
+        description=(
+            'Targets per period by metric: `reach = 50000`, `engagement_rate = "4%"`; the '
+            "summary shows value, target, share reached and whether it is on track."
+        ),
+    )
+    commentary: Commentary | None = Field(
+        None, description="The account manager's Markdown notes per period, in the summary."
+    )
+    rollup: Rollup | None = Field(
+        None, description="Also render one combined report over all accounts."
+    )
+    quality: Quality = Field(
+        default_factory=Quality,
+        description="Data-quality rules that hold a report instead of sending it.",
+    )

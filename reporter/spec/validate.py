@@ -1,0 +1,199 @@
+"""Validation in stages: syntax (TOML), shape (the models), meaning (the catalogue).
+
+Every problem is collected, never raised. When the shape is wrong only in keys that can be
+dropped (an unknown key, a bad optional value), those keys are set aside and the meaning checks
+still run on the rest, so one run reports an unknown key and an unknown metric together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from reporter.catalogue import Catalogue
+from reporter.catalogue import load as load_catalogue
+from reporter.diagnostics import Diagnostic, KeyPath, sort_key
+from reporter.errors import ExitStatus, ReporterError
+from reporter.spec.check_derived import check_commentary
+from reporter.spec.check_values import check_files
+from reporter.spec.check_wording import iter_strings, looks_like_token, token_in_spec
+from reporter.spec.checks import check
+from reporter.spec.load import LoadedSpec, ParseCache, load
+from reporter.spec.locate import locate
+from reporter.spec.models import Spec
+from reporter.spec.shape import shape_diagnostics
+
+_KEY_CODES = {
+    "unknown-key",
+    "token-in-spec",
+    "invalid-key",
+    "breakdown-on-time-series",
+    "breakdown-without-metric",
+    "product-type-not-selected",
+    "missing-timeframe",
+}
+_PRUNE_ROUNDS = 5
+
+
+@dataclass
+class FileResult:
+    path: Path
+    spec: Spec | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+
+class InvalidSpec(ReporterError):
+    """A spec that does not validate; carries its diagnostics."""
+
+    exit_status = ExitStatus.USAGE
+
+    def __init__(self, results: Sequence[FileResult]) -> None:
+        self.results = list(results)
+        count = sum(len(r.errors) for r in self.results)
+        names = ", ".join(str(r.path) for r in self.results if r.errors)
+        super().__init__(f"{count} error{'s' if count != 1 else ''} in {names}")
+
+
+def _drop(data: Any, path: KeyPath) -> bool:
+    """Remove the dict key at ``path``; False when it is not a dict key (cannot prune)."""
+    *parents, last = path
+    for part in parents:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return False
+    if isinstance(data, dict) and last in data:
+        del data[last]
+        return True
+    return False
+
+
+def _copy(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: _copy(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_copy(v) for v in data]
+    return data
+
+
+def _shape(data: dict[str, Any], *, abstract: bool) -> tuple[Spec | None, list[Diagnostic]]:
+    """The model, if the data can be made valid by dropping bad keys, and the shape errors."""
+    found: list[Diagnostic] = []
+    work = _copy(data)
+    for _ in range(_PRUNE_ROUNDS):
+        try:
+            return Spec.model_validate(work), found
+        except ValidationError as exc:
+            diagnostics = shape_diagnostics(exc, work)
+        if abstract:
+            diagnostics = [d for d in diagnostics if d.code != "missing-key"]
+            found.extend(diagnostics)
+            return None, found
+        found.extend(diagnostics)
+        if any(d.code == "missing-key" for d in diagnostics):
+            return None, found
+        if not all(_drop(work, d.path) for d in diagnostics) or not diagnostics:
+            return None, found
+    return None, found
+
+
+def _token_scan(data: dict[str, Any]) -> list[Diagnostic]:
+    return [token_in_spec(path) for path, value in iter_strings(data) if looks_like_token(value)]
+
+
+def _position(spec: LoadedSpec, diagnostic: Diagnostic) -> Diagnostic:
+    if diagnostic.line is not None or not diagnostic.path:
+        return diagnostic if diagnostic.file else replace(diagnostic, file=str(spec.path))
+    origin = Path(diagnostic.file) if diagnostic.file else spec.origin(diagnostic.path)
+    text = spec.texts.get(origin, "")
+    on_key = diagnostic.code in _KEY_CODES or (
+        isinstance(diagnostic.path[-1], int) is False and (diagnostic.code == "missing-key")
+    )
+    target = diagnostic.path
+    position = locate(text, target, value=not on_key)
+    if position is None and diagnostic.code in ("missing-key", "missing-timeframe"):
+        parent = target[:-1] if diagnostic.code == "missing-key" else target
+        position = locate(text, parent) if parent else None
+    if position is None:
+        return replace(diagnostic, file=str(origin))
+    return replace(diagnostic, file=str(origin), line=position.line, col=position.col)
+
+
+def validate_file(
+    path: Path,
+    *,
+    today: dt.date,
+    catalogue: Catalogue | None = None,
+    standalone: bool = True,
+    cache: ParseCache | None = None,
+) -> FileResult:
+    """All diagnostics for one spec file (and the files it extends)."""
+    loaded = load(path, cache=cache)
+    if not loaded.ok:
+        located = [_position(loaded, d) for d in loaded.diagnostics]
+        return FileResult(path, None, sorted(located, key=sort_key))
+    abstract = bool(loaded.data.get("abstract")) or not standalone
+    tokens = _token_scan(loaded.data)
+    spec, diagnostics = _shape(loaded.data, abstract=abstract)
+    if spec is not None:
+        diagnostics += check(spec, catalogue or load_catalogue(), today)
+        if not abstract:
+            diagnostics += check_files(spec, path.parent)
+        diagnostics += check_commentary(spec, path.parent, today)
+    # A token written in the spec is the one thing to fix there: it supersedes the other
+    # complaints about that key and the "missing token_env" of the same table.
+    covered = {d.path for d in tokens} | {(*d.path[:-1], "token_env") for d in tokens}
+    diagnostics = tokens + [d for d in diagnostics if d.path not in covered]
+    located = [_position(loaded, d) for d in diagnostics]
+    return FileResult(path, None if abstract else spec, sorted(located, key=sort_key))
+
+
+# TOML files a repository of report definitions may hold that are not specs.
+NOT_SPECS = frozenset({"pyproject.toml", "taplo.toml", ".taplo.toml", "ruff.toml", ".ruff.toml"})
+
+
+def expand(paths: Iterable[Path]) -> list[Path]:
+    """Files as given; folders become their spec files (*.toml, recursively, sorted), leaving out
+    hidden folders (.git, .venv) and tool configuration such as pyproject.toml."""
+    out: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            out.append(path)
+            continue
+        for found in sorted(path.rglob("*.toml")):
+            hidden = any(part.startswith(".") for part in found.relative_to(path).parts[:-1])
+            if found.is_file() and not hidden and found.name not in NOT_SPECS:
+                out.append(found)
+    return out
+
+
+def validate_paths(paths: Iterable[Path], *, today: dt.date) -> list[FileResult]:
+    """Validate files and folders. A file another file in the set extends is a base: it is
+    checked through its children, and on its own only for syntax and unknown keys."""
+    files = expand(paths)
+    catalogue = load_catalogue()
+    cache: ParseCache = {}
+    bases = {b.resolve() for f in files for b in load(f, cache=cache).bases}
+    return [
+        validate_file(
+            f, today=today, catalogue=catalogue, standalone=f.resolve() not in bases, cache=cache
+        )
+        for f in files
+    ]
+
+
+def load_spec(path: Path, *, today: dt.date) -> Spec:
+    """The validated spec at ``path``; raises InvalidSpec with its diagnostics otherwise."""
+    result = validate_file(path, today=today)
+    if result.errors or result.spec is None:
+        raise InvalidSpec([result])
+    return result.spec

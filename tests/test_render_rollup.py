@@ -1,0 +1,47 @@
+"""The roll-up sums what Meta allows adding and never reach (unique accounts)."""
+
+from __future__ import annotations
+
+import render_support as rs
+
+from reporter.render import rollup, totals
+from reporter.render.report import make_inputs, render_context
+from reporter.spec.models import Spec
+
+
+def _spec() -> Spec:
+    base = rs.spec(
+        account_metrics__metrics=["views", "reach", "total_interactions", "engagement_rate"],
+        rollup={"name": "Acme group"},
+    )
+    second = {"id": "17841400000000002", "name": "Acme Berlin", "token_env": "BERLIN"}
+    data = base.model_dump()
+    data["accounts"].append(second)
+    return Spec.model_validate(data)
+
+
+def test_rollup_sums_views_and_never_reach() -> None:
+    spec = _spec()
+    datasets = [rs.dataset(seed=1), rs.dataset(seed=2, scale=0.4)]
+    reports = [
+        make_inputs(spec, account, ds, None, thumbnails={}, now=rs.FETCHED_AT)
+        for account, ds in zip(spec.accounts, datasets, strict=True)
+    ]
+    values = rollup.build("Acme group", reports)
+    cards = {k.metric: k for k in values["summary"].kpis}
+    assert set(cards) == {"views", "total_interactions"}  # no reach card, no rate card
+    views = [totals.account_total(ds, "views", additive=True).value or 0 for ds in datasets]
+    assert cards["views"].full_value == reports[0].fmt.number(sum(views))
+    table = values["rollup"].table
+    rows = {row[0].text: row for row in table.rows}
+    assert table.columns == ("", "Acme Coffee Roasters", "Acme Berlin", "All 2 accounts")
+    assert rows["Accounts reached"][-1].text == "not summed"
+    assert rows["Views"][-1].raw == sum(views)
+    assert rows["Engagement rate"][-1].text == "—"
+    html = render_context(spec, values, reports[0].period_label, "Acme group", None).html
+    assert "never summed across accounts" in html
+    assert "Acme group: by account" in html
+    handles = ", ".join("@" + r.current.account.username for r in reports)
+    assert f"({handles})" in html and "@@" not in html  # meta description and cover
+    reach = [totals.account_total(ds, "reach", additive=False).value or 0 for ds in datasets]
+    assert f"{int(sum(reach)):,}" not in html  # the sum of reach appears nowhere

@@ -1,0 +1,110 @@
+"""The review gate end to end over the sandbox and aiosmtpd: `run --send` renders and waits
+with a review summary; `reporter pending` lists it; `reporter approve` sends it exactly once
+(a second approve sends nothing); a held report approved despite its hold goes out and the
+approval keeps what it overrode."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from pathlib import Path
+
+from click.testing import CliRunner
+from run_support import NOW, Ran, environment, write_spec
+from smtp_support import SmtpServer
+
+from reporter.cli import main
+from reporter.sandbox import Sandbox
+
+CAFE = "17841400000000001"
+EARLY = dt.datetime(2026, 11, 2, 8, 0, tzinfo=dt.UTC)
+
+
+def cli(args: list[str], env: dict[str, str], now: dt.datetime = NOW) -> Ran:
+    result = CliRunner().invoke(
+        main, [*args, "--now", now.isoformat()], env=env, catch_exceptions=False
+    )
+    return Ran(result.exit_code, result.stdout, result.stderr)
+
+
+def test_review_then_approve_exactly_once(tmp_path: Path) -> None:
+    spec = write_spec(tmp_path / "specs", CAFE, {"to": ["anna@client.example"]}, review="true")
+    spec.write_text(spec.read_text().replace('review = "true"', "review = true"))
+    out = str(tmp_path / "out")
+    with Sandbox(seed=1, now=NOW) as sb, SmtpServer() as smtp:
+        env = environment(sb, tmp_path, smtp.env())
+        dry = cli(["run", str(spec), "--dry-run", "--out", out], env)
+        assert dry.out.splitlines()[1:4] == [
+            "  fetch 5 API calls, then media insights; render ['pdf']",
+            "  review: render, write a review summary, send nothing yet",
+            "  send to anna@client.example",
+        ]
+        first = cli(["run", str(spec), "--send", "--out", out], env)
+        assert first.status == 1
+        assert smtp.received == []
+        [line] = [x for x in first.err.splitlines() if x.startswith("cafe.toml")]
+        assert line.startswith("cafe.toml: Café Müller 2026-10: awaiting approval: nothing was ")
+        assert f"`reporter approve {spec.resolve()} --period 2026-10 --account {CAFE}`" in line
+        [summary] = (tmp_path / "out").rglob("*.review.txt")
+        text = summary.read_text(encoding="utf-8")
+        assert text.startswith("Review: Café Müller, 2026-10 (cafe.toml)\nReport: ")
+        assert "\nFigures\n  Accounts reached: " in text
+        assert "\nHolds (data-quality rules; approving sends it despite them)\n  none\n" in text
+
+        listed = CliRunner().invoke(main, ["pending"], env=env, catch_exceptions=False)
+        assert listed.exit_code == 0
+        assert listed.stdout.splitlines()[:2] == [
+            f"cafe.toml: {CAFE} 2026-10: awaiting approval (since 2026-11-03 08:00 UTC)",
+            f"  summary: {summary}",
+        ]
+
+        again = cli(["run", str(spec), "--send", "--out", out], env)
+        assert again.status == 1 and smtp.received == [], "a rerun still waits"
+
+        approved = cli(["approve", str(spec), "--period", "2026-10", "--out", out], env)
+        assert approved.status == 0, approved.err
+        assert [r.recipients for r in smtp.received] == [["anna@client.example"]]
+        [attachment] = list(smtp.received[0].message.iter_attachments())
+        assert attachment.get_content() == next((tmp_path / "out").rglob("*.pdf")).read_bytes()
+
+        twice = cli(["approve", str(spec), "--period", "2026-10", "--out", out], env)
+        assert twice.status == 0
+        assert len(smtp.received) == 1, "a second approve sends nothing"
+        assert "already sent" in twice.out
+        listed = CliRunner().invoke(main, ["pending"], env=env, catch_exceptions=False)
+        assert "nothing waits" in listed.stdout
+
+
+def test_review_flag_and_an_unknown_account(tmp_path: Path) -> None:
+    spec = write_spec(tmp_path / "specs", CAFE, {"to": ["anna@client.example"]})
+    with Sandbox(seed=1, now=NOW) as sb, SmtpServer() as smtp:
+        env = environment(sb, tmp_path, smtp.env())
+        flag = cli(["run", str(spec), "--review", "--out", str(tmp_path / "out")], env)
+        assert (flag.status, flag.err) == (2, "error: --review goes with --send or --dry-run\n")
+        held = cli(["run", str(spec), "--send", "--review", "--out", str(tmp_path / "o")], env)
+        assert held.status == 1 and smtp.received == []
+        assert "awaiting approval: nothing was sent; review " in held.err
+        unknown = cli(["approve", str(spec), "--period", "2026-10", "--account", "42"], env)
+        assert unknown.status == 2
+        assert unknown.err == "error: --account 42: not an account of the spec\n"
+
+
+def test_a_held_report_approved_despite_its_hold(tmp_path: Path) -> None:
+    spec = write_spec(tmp_path / "specs", CAFE, {"to": ["anna@client.example"]})
+    out = str(tmp_path / "out")
+    with Sandbox(seed=1, now=EARLY) as sb, SmtpServer() as smtp:
+        env = environment(sb, tmp_path, smtp.env())
+        held = cli(["run", str(spec), "--send", "--out", out], env, EARLY)
+        assert held.status == 1 and smtp.received == []
+        listed = CliRunner().invoke(main, ["pending"], env=env, catch_exceptions=False)
+        assert listed.stdout.splitlines()[1].startswith("  held: fetched 2026-11-02 08:00 UTC")
+
+        ok = cli(["approve", str(spec), "--period", "2026-10", "--account", CAFE, "--out", out],
+                 env, EARLY)  # fmt: skip
+        assert ok.status == 0, ok.err
+        assert ok.err.startswith("approved despite: fetched 2026-11-02 08:00 UTC, before ")
+        assert len(smtp.received) == 1
+    with sqlite3.connect(tmp_path / "store.sqlite3") as db:
+        [(despite,)] = db.execute("SELECT despite FROM approvals").fetchall()
+    assert json.loads(despite)[0].startswith("fetched 2026-11-02 08:00 UTC")

@@ -1,0 +1,117 @@
+"""The SQLite store: atomic creation, migrations, the run lock, call transactions, datasets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from reporter.dataset import AccountInfo, MediaItem, Observation, Unavailable
+from reporter.store import MIGRATIONS, STORIES, CallResult, Store, StoreError
+
+NOW = dt.datetime(2026, 11, 2, 17, tzinfo=dt.UTC)
+OCT = (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+WINDOW = (dt.datetime(2026, 10, 1, tzinfo=dt.UTC), dt.datetime(2026, 11, 1, tzinfo=dt.UTC))
+
+
+def _begin(store: Store, *, fresh: bool = False, unit: str = "2026-10") -> int:
+    state = store.begin_unit("1", unit, period=OCT, window=WINDOW, api_version="v25.0",
+                             timezone="UTC", now=NOW, fresh=fresh)  # fmt: skip
+    return state.generation
+
+
+def test_created_atomically_with_wal_and_the_latest_schema(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "store.db"
+    with Store.open(path):
+        pass
+    assert sorted(p.name for p in path.parent.iterdir()) == ["store.db", "store.db.lock"]
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    db.close()
+
+
+def test_a_store_from_a_newer_reporter_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "store.db"
+    with Store.open(path):
+        pass
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    db.close()
+    with pytest.raises(StoreError, match="written by a newer reporter"):
+        Store.open(path)
+
+
+def test_a_file_that_is_not_a_store_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "store.db"
+    path.write_bytes(b"not a database" * 100)
+    with pytest.raises(StoreError, match="cannot be opened"):
+        Store.open(path)
+
+
+def test_calls_done_resume_and_generations(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s.db") as store:
+        first = _begin(store)
+        store.record_call("1", "2026-10", first, "a", CallResult(), now=NOW)
+        resumed = store.begin_unit(
+            "1", "2026-10", period=OCT, window=WINDOW, api_version="v25.0", timezone="UTC",
+            now=NOW, fresh=False,
+        )  # fmt: skip
+        assert (resumed.generation, resumed.done) == (first, frozenset({"a"}))
+        store.complete_unit("1", "2026-10", now=NOW)
+        assert store.unit_complete("1", "2026-10")
+        again = store.begin_unit(
+            "1", "2026-10", period=OCT, window=WINDOW, api_version="v25.0", timezone="UTC",
+            now=NOW, fresh=False,
+        )  # fmt: skip
+        assert again.generation == first + 1 and not again.done
+        assert not store.unit_complete("1", "2026-10")
+
+
+def test_a_call_replaces_its_earlier_rows_and_datasets_round_trip(tmp_path: Path) -> None:
+    post = MediaItem("m1", "1", "FEED", "IMAGE", dt.datetime(2026, 10, 5, tzinfo=dt.UTC),
+                     caption="<b>hi</b> ☕", children=("c1", "c2"))  # fmt: skip
+    story = MediaItem("s1", "1", "STORY", "VIDEO", dt.datetime(2026, 10, 9, tzinfo=dt.UTC))
+    old = Observation("m1", "reach", "lifetime", 5.0, metric_type="lifetime")
+    new = Observation("m1", "reach", "lifetime", 7.0, metric_type="lifetime")
+    window = Observation("1", "reach", "day", 99.0, since=WINDOW[0], until=WINDOW[1],
+                         dimensions=(("follow_type", "FOLLOWER"),))  # fmt: skip
+    with Store.open(tmp_path / "s.db") as store:
+        generation = _begin(store)
+        info = AccountInfo("1", "acme", "Acme", followers_count=12)
+        store.record_call("1", "2026-10", generation, "profile", CallResult(account=info), now=NOW)
+        store.record_call("1", "2026-10", generation, "list", CallResult(media=[post]), now=NOW)
+        store.record_call("1", "2026-10", generation, "m1", CallResult(observations=[old]), now=NOW)
+        store.record_call(
+            "1", "2026-10", generation, "m1",
+            CallResult(snapshots=[(NOW, "ok", {"data": []})], observations=[new, window]),
+            now=NOW,
+        )  # fmt: skip
+        store.record_call("1", STORIES, 0, "list", CallResult(media=[story]), now=NOW)
+        gone = Unavailable("s1", "views", "(#10) Not enough viewers", 10, "not_enough_viewers")
+        store.record_call("1", STORIES, 0, "s1", CallResult(unavailable=[gone]), now=NOW)
+        store.complete_unit("1", "2026-10", now=NOW, notes=["a note"])
+        data = store.load_dataset("1", "2026-10")
+        assert store.load_dataset("1", "2026-09") is None
+    assert data is not None
+    assert data.account == info
+    assert data.media == (post, story)
+    assert set(data.observations) == {new, window}
+    assert data.unavailable == (gone,)
+    assert (data.since, data.until, data.fetched_at, data.notes) == (*OCT, NOW, ("a note",))
+    assert type(data).from_json(data.to_json()) == data
+
+
+def test_thumbnails(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s.db") as store:
+        assert store.thumbnail("m1") is None and not store.has_thumbnail("m1")
+        store.put_thumbnail("m1", "http://x/m1.png", "image/png", b"\x89PNG", now=NOW)
+        assert store.thumbnail("m1") == ("image/png", b"\x89PNG")
+
+
+def test_reading_a_store_that_does_not_exist_creates_nothing(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "none.db", write=False) as store:
+        assert store.load_dataset("1", "2026-10") is None
+    assert not (tmp_path / "none.db").exists()
