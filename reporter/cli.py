@@ -539,8 +539,10 @@ def tokens(paths: tuple[Path, ...], refresh: bool, sandbox: bool, now_text: str 
 
 
 @main.command()
-@click.argument("spec_path", metavar="SPEC", type=click.Path(exists=True, path_type=Path))
-@click.option("--period", "period_text", metavar="PERIOD", required=True, help="2026-10.")
+@click.argument("target", metavar="SPEC|ID")
+@click.option(
+    "--period", "period_text", metavar="PERIOD", help="2026-10 (needed with a SPEC, not an ID)."
+)
 @click.option(
     "--account", "accounts", metavar="ID", multiple=True, help="Only this account (repeatable)."
 )
@@ -548,21 +550,30 @@ def tokens(paths: tuple[Path, ...], refresh: bool, sandbox: bool, now_text: str 
 @_sandbox_option
 @_now_option
 def approve(
-    spec_path: Path,
-    period_text: str,
+    target: str,
+    period_text: str | None,
     accounts: tuple[str, ...],
     out: Path | None,
     sandbox: bool,
     now_text: str | None,
 ) -> None:
-    """Send a report waiting for review or held, despite its holds: exactly once."""
+    """Send a report waiting for review or held, despite its holds: exactly once.
+
+    SPEC|ID is a spec file (with --period) or a report id that `reporter pending` shows."""
     from reporter.run import RunOptions, run_reports
+    from reporter.run_review import approval_target, store_path
 
     world = _fetch_world(now_text)
-    options = RunOptions(
-        period_text=period_text, out=out, sandbox=sandbox, approve=True, accounts=accounts
-    )
-    _run_fetch_verb(lambda: run_reports([spec_path], options=options, world=world))
+
+    def approve_it() -> int:
+        where = store_path(world, sandbox=sandbox)
+        spec_path, period, only = approval_target(target, period_text, accounts, store_path=where)
+        options = RunOptions(
+            period_text=period, out=out, sandbox=sandbox, approve=True, accounts=only
+        )
+        return run_reports([spec_path], options=options, world=world)
+
+    _run_fetch_verb(approve_it)
 
 
 @main.command()

@@ -47,15 +47,43 @@ def token_reason(problem: str) -> str:
 
 
 def _unavailable(spec: Spec, ds: Dataset, limit: float) -> list[str]:
-    requested = list(dict.fromkeys(spec.account_metrics.metrics))
-    if not requested:
+    found = _share_line("account metrics", _account_gaps(spec, ds), limit)
+    return found + _share_line("media metrics", _media_gaps(spec, ds), limit)
+
+
+def _account_gaps(spec: Spec, ds: Dataset) -> dict[str, bool]:
+    """Each requested account metric: unavailable or not."""
+    requested = dict.fromkeys(spec.account_metrics.metrics)
+    return {m: ds.reason_unavailable(ds.account.id, m) is not None for m in requested}
+
+
+def _media_gaps(spec: Spec, ds: Dataset) -> dict[str, bool]:
+    """Each requested media metric of a product type the period has posts of: unavailable when
+    not one of those posts has a value for it (a metric Meta refuses or removed, not the usual
+    story under 5 viewers)."""
+    if spec.media is None:
+        return {}
+    answered = {(o.object_id, o.metric) for o in ds.observations}
+    gaps: dict[str, bool] = {}
+    for product_type, metrics in spec.media.metrics.items():
+        posts = [m.id for m in ds.media if m.product_type == product_type]
+        if not posts:
+            continue
+        for metric in dict.fromkeys(metrics):
+            label = f"{product_type} {metric}"
+            gaps[label] = not any((post, metric) in answered for post in posts)
+    return gaps
+
+
+def _share_line(what: str, gaps: dict[str, bool], limit: float) -> list[str]:
+    if not gaps:
         return []
-    gone = [m for m in requested if ds.reason_unavailable(ds.account.id, m) is not None]
-    share = 100 * len(gone) / len(requested)
+    gone = [name for name, missing in gaps.items() if missing]
+    share = 100 * len(gone) / len(gaps)
     if share <= limit:
         return []
     return [
-        f"{len(gone)} of {len(requested)} requested account metrics unavailable "
+        f"{len(gone)} of {len(gaps)} requested {what} unavailable "
         f"({share:.0f}%, more than {limit:g}%): {', '.join(gone)}"
     ]
 

@@ -267,7 +267,9 @@ def _fetch_and_submit(
             failed = current is not None and current.dataset is None
             if failed and token_problem and (reasons := token_hold(report.spec, token_problem)):
                 decide_report(report, store, options, reasons)
-                store.wait(report.key, "held", reasons, now=world.now)
+                store.wait(
+                    report.key, "held", reasons, account_name=report.account.name, now=world.now
+                )
                 log_held(log, _line(report, "held", held_text(report)), reasons)
                 continue
             if current is None or current.dataset is None:
@@ -286,7 +288,9 @@ def _fetch_and_submit(
             elif reasons and not report.approved:
                 decide_report(report, store, options, reasons)
                 if not report.sends:
-                    store.wait(report.key, "held", reasons, now=world.now)
+                    store.wait(
+                        report.key, "held", reasons, account_name=report.account.name, now=world.now
+                    )
                     log_held(log, _line(report, "held", held_text(report)), reasons)
                     continue
             label = report.key.period

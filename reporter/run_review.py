@@ -52,7 +52,8 @@ def approve_command(key: ReportKey) -> str:
 def summary_text(report: Report, rendered: Rendered) -> str:
     """What a reviewer reads before approving: figures, gaps and what looks implausible."""
     lines = [
-        f"Review: {report.account.name}, {report.period.label} ({report.path.name})",
+        f"Review: {report.account.name}, {report.period.label} ({report.path.name}), "
+        f"report {report.key.report_id}",
         f"Report: {', '.join(str(f) for f in rendered.files)}",
         "",
         "Figures",
@@ -72,7 +73,12 @@ def summary_text(report: Report, rendered: Rendered) -> str:
         lines.append("  nothing")
     lines += ["", "Holds (data-quality rules; approving sends it despite them)"]
     lines += [f"  - {r}" for r in report.reasons] or ["  none"]
-    lines += ["", f"Send it: {approve_command(report.key)}", ""]
+    lines += [
+        "",
+        f"Send it: {approve_command(report.key)}",
+        f"     or: reporter approve {report.key.report_id}",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -81,7 +87,14 @@ def await_review(report: Report, rendered: Rendered, store: Store, world: Any) -
     first = rendered.files[0]
     summary = first.with_name(f"{first.stem}.review.txt")
     summary.write_text(summary_text(report, rendered), encoding="utf-8")
-    store.wait(report.key, "review", report.reasons, summary=str(summary), now=world.now)
+    store.wait(
+        report.key,
+        "review",
+        report.reasons,
+        account_name=report.account.name,
+        summary=str(summary),
+        now=world.now,
+    )
     held = f"; {len(report.reasons)} data-quality hold(s)" if report.reasons else ""
     return (
         f"awaiting approval{held}: nothing was sent; review {summary}, then "
@@ -90,18 +103,55 @@ def await_review(report: Report, rendered: Rendered, store: Store, world: Any) -
 
 
 def pending_lines(waiting: Sequence[Waiting]) -> list[str]:
-    """`reporter pending`: one line per waiting report, its reasons indented below."""
+    """`reporter pending`: one line per waiting report (its id first), the details below."""
     lines: list[str] = []
     for item in waiting:
-        name = Path(item.key.spec).name
+        key = item.key
+        name = Path(key.spec).name
+        account = f"{item.account_name} ({key.account_id})" if item.account_name else key.account_id
         since = item.updated_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
         what = "awaiting approval" if item.kind == "review" else "held"
-        lines.append(f"{name}: {item.key.account_id} {item.key.period}: {what} (since {since})")
+        lines.append(f"{key.report_id}  {name}: {account} {key.period}: {what} (since {since})")
         if item.summary:
             lines.append(f"  summary: {item.summary}")
         lines += [f"  held: {reason}" for reason in item.reasons]
-        lines.append(f"  send it: {approve_command(item.key)}")
+        lines.append(f"  send it: reporter approve {key.report_id}")
     return lines
+
+
+def approval_target(
+    target: str, period_text: str | None, accounts: Sequence[str], *, store_path: Path
+) -> tuple[Path, str, tuple[str, ...]]:
+    """`reporter approve TARGET`: a spec file (with --period), or a report id from
+    `reporter pending`. The spec, period and accounts to run with approval."""
+    from reporter.errors import UsageError
+    from reporter.store import Store
+
+    if Path(target).is_file():
+        if period_text is None:
+            raise UsageError(f"{target}: a spec needs --period (or approve a report id)")
+        return Path(target), period_text, tuple(accounts)
+    if not _looks_like_an_id(target):
+        raise UsageError(f"{target}: neither a spec file nor a report id (`reporter pending`)")
+    if not store_path.exists():
+        raise UsageError(f"{target}: no report waits (no store at {store_path})")
+    with Store.open(store_path, write=False) as store:
+        found = store.waiting_by_id(target)
+    if not found:
+        raise UsageError(f"{target}: no waiting report has this id; `reporter pending` lists them")
+    if len(found) > 1:
+        ids = ", ".join(w.key.report_id for w in found)
+        raise UsageError(f"{target}: more than one waiting report starts so ({ids}); say more")
+    key = found[0].key
+    if period_text is not None and period_text != key.period:
+        raise UsageError(f"{target} is the report of {key.period}, not of {period_text}")
+    if accounts and tuple(accounts) != (key.account_id,):
+        raise UsageError(f"{target} is the report of account {key.account_id} alone")
+    return Path(key.spec), key.period, (key.account_id,)
+
+
+def _looks_like_an_id(text: str) -> bool:
+    return 4 <= len(text) <= 8 and all(c in "0123456789abcdef" for c in text.lower())
 
 
 def store_path(world: Any, *, sandbox: bool) -> Path:

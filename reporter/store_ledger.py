@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,6 +30,12 @@ class ReportKey:
     spec: str
     account_id: str
     period: str
+
+    @property
+    def report_id(self) -> str:
+        """A short, stable name for the report (`reporter pending`, `reporter approve ID`)."""
+        text = "\0".join((self.spec, self.account_id, self.period))
+        return hashlib.sha256(text.encode()).hexdigest()[:8]
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ class Waiting:
     reasons: tuple[str, ...]
     summary: str | None  # the review summary file, for a report awaiting approval
     updated_at: dt.datetime
+    account_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -57,14 +58,22 @@ class ReviewMixin:
         kind: WaitKind,
         reasons: Sequence[str],
         *,
+        account_name: str,
         summary: str | None = None,
         now: dt.datetime,
     ) -> None:
         with self._transaction() as db:
             db.execute(
                 "INSERT OR REPLACE INTO waiting (spec, account_id, period, kind, reasons, "
-                "summary, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (*_key(key), kind, json.dumps(list(reasons)), summary, now.isoformat()),
+                "summary, updated_at, account_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    *_key(key),
+                    kind,
+                    json.dumps(list(reasons)),
+                    summary,
+                    now.isoformat(),
+                    account_name,
+                ),
             )
 
     def done_waiting(self, key: ReportKey) -> None:
@@ -75,7 +84,10 @@ class ReviewMixin:
 
     def waiting(self, key: ReportKey | None = None) -> list[Waiting]:
         """Every report waiting (or the one given), oldest first."""
-        sql = "SELECT spec, account_id, period, kind, reasons, summary, updated_at FROM waiting"
+        sql = (
+            "SELECT spec, account_id, period, kind, reasons, summary, updated_at, account_name "
+            "FROM waiting"
+        )
         args: tuple[str, ...] = ()
         if key is not None:
             sql += " WHERE spec = ? AND account_id = ? AND period = ?"
@@ -90,9 +102,14 @@ class ReviewMixin:
                 tuple(json.loads(r[4])),
                 r[5],
                 dt.datetime.fromisoformat(r[6]),
+                r[7],
             )
             for r in rows
         ]
+
+    def waiting_by_id(self, report_id: str) -> list[Waiting]:
+        """The waiting reports whose id starts with ``report_id`` (one, unless it is short)."""
+        return [w for w in self.waiting() if w.key.report_id.startswith(report_id.lower())]
 
     def approve(self, key: ReportKey, despite: Sequence[str], *, now: dt.datetime) -> None:
         with self._transaction() as db:

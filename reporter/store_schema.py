@@ -78,4 +78,8 @@ MIGRATIONS: tuple[str, ...] = (
         approved_at TEXT NOT NULL, despite TEXT NOT NULL,
         PRIMARY KEY (spec, account_id, period));
     """,
+    # 5: the name of a waiting report's account, for `reporter pending`
+    """
+    ALTER TABLE waiting ADD COLUMN account_name TEXT NOT NULL DEFAULT '';
+    """,
 )

@@ -7,7 +7,7 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from render_support import OCTOBER, SEPTEMBER, dataset, spec
+from render_support import MEDIA_METRICS, OCTOBER, SEPTEMBER, dataset, spec
 
 from reporter import catalogue
 from reporter.dataset import Dataset
@@ -43,6 +43,26 @@ def test_too_many_unavailable_metrics() -> None:
     assert "reach" in line and "views" not in line.partition(": ")[2]
     lenient = spec(quality={"max_unavailable_percent": 80})
     assert _holds(lenient, _settled(dataset(many_unavailable=True)), None) == []
+
+
+def test_a_media_metric_no_post_of_its_type_has() -> None:
+    """Reels whose views and reach Meta refused for every reel: 2 of the spec's media metrics
+    gone for every post of their type; a story under 5 viewers alone never counts."""
+    ds = _settled(dataset())
+    reels = {m.id for m in ds.media if m.product_type == "REELS"}
+    refused = tuple(
+        o for o in ds.observations if not (o.object_id in reels and o.metric in ("views", "reach"))
+    )
+    gappy = dataclasses.replace(ds, observations=refused)
+    requested = sum(len(set(metrics)) for metrics in MEDIA_METRICS.values())
+    strict = spec(quality={"max_unavailable_percent": 5})
+    [line] = _holds(strict, gappy, None)
+    assert line == (
+        f"2 of {requested} requested media metrics unavailable "
+        f"({100 * 2 / requested:.0f}%, more than 5%): REELS views, REELS reach"
+    )
+    assert _holds(strict, ds, None) == [], "the fixture's stories under 5 viewers do not count"
+    assert _holds(spec(), gappy, None) == [], "2 of them is under the default 30%"
 
 
 def test_no_media_after_a_busy_month() -> None:

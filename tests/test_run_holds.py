@@ -62,3 +62,24 @@ def test_quality_rules_off_in_the_spec_send_at_once(tmp_path: Path) -> None:
         ran = run_at(EARLY, [str(spec), "--send", "--quiet"], env, tmp_path / "out")
         assert (ran.status, ran.err) == (0, "")
         assert len(smtp.received) == 1
+
+
+def test_a_kpi_moving_more_than_the_spec_allows_is_held(tmp_path: Path) -> None:
+    """The sandbox's October against September moves a few percent; a spec that allows 1%
+    holds the report with one line per moving metric, and sends nothing."""
+    spec = write_spec(tmp_path / "specs", CAFE, {"to": ["anna@client.example"]})
+    spec.write_text(
+        spec.read_text(encoding="utf-8") + "\n[quality]\nmax_change_percent = 1\n",
+        encoding="utf-8",
+    )
+    with Sandbox(seed=1, now=NOW) as sb, SmtpServer() as smtp:
+        env = environment(sb, tmp_path, smtp.env())
+        ran = run_at(NOW, [str(spec), "--send", "--quiet"], env, tmp_path / "out")
+        assert ran.status == 1 and smtp.received == []
+        held = [line for line in ran.err.splitlines() if line.startswith("  held: ")]
+        assert held, ran.err
+        for line in held:
+            assert " moved " in line and line.endswith(
+                "more than 1%): a possible data error, check it"
+            )
+        assert ledger(tmp_path / "store.sqlite3") == []

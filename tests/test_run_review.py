@@ -16,6 +16,7 @@ from smtp_support import SmtpServer
 
 from reporter.cli import main
 from reporter.sandbox import Sandbox
+from reporter.store_ledger import ReportKey
 
 CAFE = "17841400000000001"
 EARLY = dt.datetime(2026, 11, 2, 8, 0, tzinfo=dt.UTC)
@@ -48,15 +49,19 @@ def test_review_then_approve_exactly_once(tmp_path: Path) -> None:
         assert f"`reporter approve {spec.resolve()} --period 2026-10 --account {CAFE}`" in line
         [summary] = (tmp_path / "out").rglob("*.review.txt")
         text = summary.read_text(encoding="utf-8")
-        assert text.startswith("Review: Café Müller, 2026-10 (cafe.toml)\nReport: ")
+        assert text.startswith("Review: Café Müller, 2026-10 (cafe.toml), report ")
         assert "\nFigures\n  Accounts reached: " in text
         assert "\nHolds (data-quality rules; approving sends it despite them)\n  none\n" in text
 
+        report_id = ReportKey(str(spec.resolve()), CAFE, "2026-10").report_id
+        assert f"\n     or: reporter approve {report_id}\n" in text
         listed = CliRunner().invoke(main, ["pending"], env=env, catch_exceptions=False)
         assert listed.exit_code == 0
-        assert listed.stdout.splitlines()[:2] == [
-            f"cafe.toml: {CAFE} 2026-10: awaiting approval (since 2026-11-03 08:00 UTC)",
+        assert listed.stdout.splitlines() == [
+            f"{report_id}  cafe.toml: Café Müller ({CAFE}) 2026-10: awaiting approval "
+            "(since 2026-11-03 08:00 UTC)",
             f"  summary: {summary}",
+            f"  send it: reporter approve {report_id}",
         ]
 
         again = cli(["run", str(spec), "--send", "--out", out], env)
@@ -108,3 +113,36 @@ def test_a_held_report_approved_despite_its_hold(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "store.sqlite3") as db:
         [(despite,)] = db.execute("SELECT despite FROM approvals").fetchall()
     assert json.loads(despite)[0].startswith("fetched 2026-11-02 08:00 UTC")
+
+
+def test_approve_by_the_id_pending_shows(tmp_path: Path) -> None:
+    """Approving by report id: the spec, period and account come from the store; a wrong,
+    unknown or contradicted id is a usage error that sends nothing."""
+    spec = write_spec(tmp_path / "specs", CAFE, {"to": ["anna@client.example"]})
+    out = str(tmp_path / "out")
+    with Sandbox(seed=1, now=NOW) as sb, SmtpServer() as smtp:
+        env = environment(sb, tmp_path, smtp.env())
+        held = cli(["run", str(spec), "--send", "--review", "--out", out], env)
+        assert held.status == 1 and smtp.received == []
+        listed = CliRunner().invoke(main, ["pending"], env=env, catch_exceptions=False)
+        report_id = listed.stdout.split()[0]
+        assert report_id == ReportKey(str(spec.resolve()), CAFE, "2026-10").report_id
+
+        wrong_period = cli(["approve", report_id, "--period", "2026-09"], env)
+        assert wrong_period.status == 2
+        assert wrong_period.err == f"error: {report_id} is the report of 2026-10, not of 2026-09\n"
+        unknown = cli(["approve", "0000beef"], env)
+        assert unknown.status == 2
+        assert "no waiting report has this id; `reporter pending` lists them" in unknown.err
+        neither = cli(["approve", "no-such.toml"], env)
+        assert neither.status == 2 and "neither a spec file nor a report id" in neither.err
+        no_period = cli(["approve", str(spec)], env)
+        assert no_period.err == f"error: {spec}: a spec needs --period (or approve a report id)\n"
+        assert smtp.received == []
+
+        approved = cli(["approve", report_id[:6], "--out", out], env)
+        assert approved.status == 0, approved.err
+        assert [r.recipients for r in smtp.received] == [["anna@client.example"]]
+        gone = cli(["approve", report_id, "--out", out], env)
+        assert gone.status == 2 and "no waiting report has this id" in gone.err
+        assert len(smtp.received) == 1

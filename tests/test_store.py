@@ -10,6 +10,7 @@ import pytest
 
 from reporter.dataset import AccountInfo, MediaItem, Observation, Unavailable
 from reporter.store import MIGRATIONS, STORIES, CallResult, Store, StoreError
+from reporter.store_ledger import ReportKey
 
 NOW = dt.datetime(2026, 11, 2, 17, tzinfo=dt.UTC)
 OCT = (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
@@ -42,6 +43,28 @@ def test_a_store_from_a_newer_reporter_is_refused(tmp_path: Path) -> None:
     db.close()
     with pytest.raises(StoreError, match="written by a newer reporter"):
         Store.open(path)
+
+
+def test_a_store_of_schema_4_is_migrated_and_keeps_what_waits(tmp_path: Path) -> None:
+    """A store written before account names were kept for `reporter pending` (schema 4)."""
+    path = tmp_path / "store.db"
+    db = sqlite3.connect(path)
+    for script in MIGRATIONS[:4]:
+        db.executescript(script)
+    db.execute("PRAGMA user_version = 4")
+    db.execute(
+        "INSERT INTO waiting VALUES ('/specs/cafe.toml', '1', '2026-10', 'held', '[\"late\"]', "
+        "NULL, '2026-11-02T08:00:00+00:00')"
+    )
+    db.commit()
+    db.close()
+    with Store.open(path) as store:
+        [item] = store.waiting()
+        key = ReportKey("/specs/cafe.toml", "1", "2026-10")
+        assert (item.key, item.reasons, item.account_name) == (key, ("late",), "")
+        assert store.waiting_by_id(key.report_id[:5]) == [item]
+        store.wait(key, "review", [], account_name="Café Müller", now=NOW)
+        assert store.waiting()[0].account_name == "Café Müller"
 
 
 def test_a_file_that_is_not_a_store_is_a_clear_error(tmp_path: Path) -> None:

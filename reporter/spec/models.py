@@ -307,7 +307,8 @@ class Quality(_Section):
         ge=0,
         le=100,
         description=(
-            "Hold when more than this many percent of the requested account metrics are "
+            "Hold when more than this many percent of the requested account metrics, or of the "
+            "requested media metrics (one counts when no post of its type has it), are "
             "unavailable."
         ),
     )
