@@ -153,3 +153,28 @@ def test_pdf_reads_back_goals_and_commentary(tmp_path: Path) -> None:
     assert "Goals" in text and "Commentary" in text and "Reels did well." in text
     assert "<script>" in text  # shown as text, never run
     assert "Figures as fetched from Meta on" in text
+
+
+def test_ceiling_goals_read_lower_is_better() -> None:
+    """ "at most": views far above 1,000 are over the limit; reach far below 500,000 is kept
+    under; the target shows as a ceiling."""
+    spec = rs.spec(
+        account_metrics__metrics=METRICS,
+        derived=DERIVED,
+        goals={"views": "at most 1000", "reach": "at most 500000"},
+    )
+    rendered = build_html(
+        spec, spec.accounts[0], rs.dataset(), None, thumbnails={}, now=rs.FETCHED_AT
+    )
+    text = _text(rendered.html)
+    assert re.search(r"Views [\d,]+ ≤ 1,000 [\d,.]+% over the limit", text), text
+    assert re.search(r"Accounts reached [\d,]+ ≤ 500,000 \d+\.\d% kept under", text), text
+
+
+def test_a_running_count_ceiling_is_on_track_while_within_its_pace() -> None:
+    from reporter.render.goals import _ceiling
+
+    assert _ceiling(40, 100, 0.4, 0.5, running_count=True) == "on_track"
+    assert _ceiling(60, 100, 0.6, 0.5, running_count=True) == "behind"
+    assert _ceiling(101, 100, 1.01, 0.5, running_count=True) == "over"
+    assert _ceiling(60, 100, 0.6, 1.0, running_count=False) == "kept"

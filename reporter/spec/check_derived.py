@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import string
+from dataclasses import dataclass
 from pathlib import Path
 
 from reporter.catalogue import Catalogue, closest
@@ -20,6 +21,8 @@ from reporter.spec.models import Spec
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 _PERCENT = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*%\s*$")
+_NUMBER = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*$")
+_AT_MOST = "at most "
 COMMENTARY_PLACEHOLDERS = ("client", "account", "period", "year", "month")
 
 
@@ -35,16 +38,34 @@ def _from(problem: Problem, path: KeyPath) -> Diagnostic:
     return _error(problem.code, problem.message, path, *problem.hints)
 
 
-def goal_target(value: float | str, unit: str) -> float:
+@dataclass(frozen=True)
+class GoalTarget:
+    value: float  # in the metric's own terms
+    at_most: bool = False  # a ceiling ("at most 20%": story exit rate, unfollows), not a floor
+
+
+def goal_target(value: float | str, unit: str) -> GoalTarget:
     """A goal's target in the metric's own terms; raises ValueError with the message to show.
 
     ``unit``: ``ratio`` (derived percentages: "4%" → 0.04), ``percent`` (catalogue percentages,
-    0-100: "4%" → 4.0), anything else takes plain numbers.
+    0-100: "4%" → 4.0), anything else takes plain numbers. A string starting "at most " is a
+    ceiling: "at most 20%", "at most 50".
     """
+    if isinstance(value, str) and value.strip().lower().startswith(_AT_MOST):
+        rest = value.strip()[len(_AT_MOST) :]
+        number = _NUMBER.match(rest)
+        return GoalTarget(_target_value(float(number[1]) if number else rest, unit), at_most=True)
+    return GoalTarget(_target_value(value, unit))
+
+
+def _target_value(value: float | str, unit: str) -> float:
     if isinstance(value, str):
         match = _PERCENT.match(value)
         if match is None:
-            raise ValueError(f'expected a number or a percentage like "4%"; got {_q(value)}')
+            raise ValueError(
+                'expected a number, a percentage like "4%", or "at most" one of them; '
+                f"got {_q(value)}"
+            )
         if unit not in ("ratio", "percent"):
             raise ValueError(f"a percentage ({_q(value)}) for a metric that is not one")
         number = float(match[1])
@@ -179,7 +200,11 @@ class _Check:
             try:
                 goal_target(value, unit)
             except ValueError as error:
-                example = '"4%"' if unit in ("ratio", "percent") else "50000"
+                example = "4%" if unit in ("ratio", "percent") else "50000"
+                if isinstance(value, str) and value.strip().lower().startswith(_AT_MOST):
+                    example = f'"at most {example}"'
+                elif example.endswith("%"):
+                    example = f'"{example}"'
                 self.out.append(
                     _error(
                         "goal-invalid-value",

@@ -377,8 +377,9 @@ class Spec(_Section):
     goals: dict[str, float | str] = Field(
         default_factory=dict,
         description=(
-            'Targets per period by metric: `reach = 50000`, `engagement_rate = "4%"`; the '
-            "summary shows value, target, share reached and whether it is on track."
+            'Targets per period by metric: `reach = 50000`, `engagement_rate = "4%"`, or a '
+            'ceiling `story_exit_rate = "at most 20%"`; the summary shows value, target, share '
+            "reached and whether it is on track."
         ),
     )
     commentary: Commentary | None = Field(
