@@ -96,6 +96,10 @@ def validate(
     from reporter.spec.validate import validate_paths
 
     results = validate_paths(paths, today=_today(today_text))
+    if not results:
+        folders = ", ".join(str(p) for p in paths)
+        click.echo(f"error: no spec (*.toml) found in {folders}", err=True)
+        sys.exit(int(ExitStatus.USAGE))
     diagnostics = [d for r in results for d in r.diagnostics]
     text = FORMATTERS[output_format](diagnostics)
     if text:

@@ -183,6 +183,25 @@ def test_binary_and_non_utf8_files_are_diagnostics(tmp_path: Path) -> None:
     assert codes(path) == ["not-utf8"]
 
 
+def test_a_bom_is_read_and_deep_nesting_is_a_diagnostic(tmp_path: Path) -> None:
+    bom = tmp_path / "bom.toml"
+    bom.write_bytes(b"\xef\xbb\xbf" + textwrap.dedent(MINIMAL).encode())
+    assert codes(bom) == []
+    deep = tmp_path / "deep.toml"
+    deep.write_text("x = " + "[" * 2000 + "]" * 2000 + "\n", encoding="utf-8")
+    result = validate_file(deep, today=TODAY)
+    assert [(d.code, d.message) for d in result.diagnostics] == [
+        ("toml-syntax", "invalid TOML: nested too deeply to read")
+    ]
+
+
+def test_a_folder_without_specs_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = CliRunner().invoke(main, ["validate", str(tmp_path / "empty")])
+    assert result.exit_code == 2
+    assert result.stderr == f"error: no spec (*.toml) found in {tmp_path / 'empty'}\n"
+
+
 def test_load_spec_raises_with_the_diagnostics(tmp_path: Path) -> None:
     path = write(tmp_path, MINIMAL + '\n    [account_metrics]\n    metrics = ["reahc"]\n')
     with pytest.raises(InvalidSpec) as caught:

@@ -43,7 +43,7 @@ class LoadedSpec:
 
 def _read(path: Path) -> tuple[str | None, Diagnostic | None]:
     try:
-        return path.read_text(encoding="utf-8"), None
+        return path.read_text(encoding="utf-8-sig"), None  # an editor's BOM is not TOML
     except FileNotFoundError:
         return None, Diagnostic("error", "file-not-found", "no such file", file=str(path))
     except UnicodeDecodeError as exc:
@@ -57,6 +57,10 @@ def _read(path: Path) -> tuple[str | None, Diagnostic | None]:
 def parse_toml(path: Path, text: str) -> tuple[dict[str, Any] | None, Diagnostic | None]:
     try:
         return tomllib.loads(text), None
+    except RecursionError:
+        return None, Diagnostic(
+            "error", "toml-syntax", "invalid TOML: nested too deeply to read", file=str(path)
+        )
     except tomllib.TOMLDecodeError as exc:
         message, line, col = str(exc), None, None
         if match := _TOML_POSITION.match(message):

@@ -86,8 +86,14 @@ def _copy(data: Any) -> Any:
 
 
 def _shape(data: dict[str, Any], *, abstract: bool) -> tuple[Spec | None, list[Diagnostic]]:
-    """The model, if the data can be made valid by dropping bad keys, and the shape errors."""
+    """The model, if the data can be made valid by dropping bad keys, and the shape errors.
+
+    A bad value is dropped (a bad list item takes its whole list with it, so that the paths of
+    later rounds still point into the file) and the rest validated again, so the meaning checks
+    still run on everything else. A required key missing only because it was dropped is not
+    reported a second time; then nothing more can be checked."""
     found: list[Diagnostic] = []
+    dropped: list[KeyPath] = []
     work = _copy(data)
     for _ in range(_PRUNE_ROUNDS):
         try:
@@ -95,15 +101,25 @@ def _shape(data: dict[str, Any], *, abstract: bool) -> tuple[Spec | None, list[D
         except ValidationError as exc:
             diagnostics = shape_diagnostics(exc, work)
         if abstract:
-            diagnostics = [d for d in diagnostics if d.code != "missing-key"]
-            found.extend(diagnostics)
+            found.extend(d for d in diagnostics if d.code != "missing-key")
             return None, found
-        found.extend(diagnostics)
-        if any(d.code == "missing-key" for d in diagnostics):
+        echoes = [d for d in diagnostics if d.code == "missing-key" and d.path in dropped]
+        found.extend(d for d in diagnostics if d not in echoes)
+        if echoes or not diagnostics or any(d.code == "missing-key" for d in diagnostics):
             return None, found
-        if not all(_drop(work, d.path) for d in diagnostics) or not diagnostics:
+        keys = [_key_path(d.path) for d in diagnostics]
+        if not all(key and _drop(work, key) for key in dict.fromkeys(keys)):
             return None, found
+        dropped.extend(key for key in keys if key)
     return None, found
+
+
+def _key_path(path: KeyPath) -> KeyPath:
+    """The path of the table key holding ``path``: ``output.formats[1]`` → ``output.formats``."""
+    keys = list(path)
+    while keys and not isinstance(keys[-1], str):
+        keys.pop()
+    return tuple(keys)
 
 
 def _token_scan(data: dict[str, Any]) -> list[Diagnostic]:
