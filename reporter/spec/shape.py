@@ -260,9 +260,11 @@ def shape_diagnostics(error: ValidationError, data: dict[str, Any]) -> list[Diag
         if merged is not None:
             out.append(merged)
         else:
-            out.extend(
-                d for d in member_errors[path] if d.path != path or not isinstance(value, dict)
-            )
+            # A table's own member errors give way to the errors inside it, unless the union
+            # has no table form at all (`reach = {}` where a number or text belongs).
+            members = member_errors.get(path, [])
+            inside = [d for d in members if d.path != path or not isinstance(value, dict)]
+            out.extend(inside or members)
     return _dedupe(out)
 
 
