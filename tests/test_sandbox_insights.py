@@ -6,6 +6,7 @@ from __future__ import annotations
 import _thread
 import datetime as dt
 import io
+import signal
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -185,6 +186,9 @@ def test_serve_forever_prints_the_banner_and_stops_cleanly(
         _thread.interrupt_main()  # what Ctrl-C does
 
     monkeypatch.setattr(server.SandboxServer, "serve_forever", serve_then_signal)
+    # A shell that starts the tests in the background ignores SIGINT, and then Python would
+    # ignore interrupt_main() too: Ctrl-C's handler is set here, as an interactive shell does.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     thread = threading.Thread(target=interrupt_soon)
     thread.start()
     try:
@@ -193,6 +197,7 @@ def test_serve_forever_prints_the_banner_and_stops_cleanly(
         )
     finally:
         thread.join()
+        signal.signal(signal.SIGINT, previous)
     text = out.getvalue()
     assert "http://127.0.0.1:" in text
     assert "SBX-acmecoffee-" in text and "17841400000000001" in text
