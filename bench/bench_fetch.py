@@ -28,14 +28,14 @@ import requests
 from pydantic import SecretStr
 
 from reporter import catalogue
-from reporter.fetch import Context, Options, fetch
-from reporter.graph import RetryPolicy
+from reporter.fetch.execute import Context, Options, fetch
+from reporter.graph.client import RetryPolicy
 from reporter.periods import parse_period
-from reporter.plan import FetchPlan, media_requests, plan
+from reporter.plan.build import FetchPlan, media_requests, plan
 from reporter.sandbox import Sandbox
 from reporter.settings import Settings
 from reporter.spec.models import Spec
-from reporter.store import Store
+from reporter.store.database import Store
 
 NOW = dt.datetime(2026, 11, 2, 17, 0, tzinfo=dt.UTC)
 GLOBEX = "17841400000000004"

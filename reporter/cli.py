@@ -18,7 +18,7 @@ from reporter import __version__
 from reporter.errors import ExitStatus, ReporterError, UsageError
 
 if TYPE_CHECKING:
-    from reporter.fetch_verbs import World
+    from reporter.commands.fetch import World
 
 
 def _fail(error: ReporterError) -> None:
@@ -234,7 +234,7 @@ def sandbox(
 def _fetch_world(now_text: str | None) -> World:
     import os
 
-    from reporter.fetch_verbs import World
+    from reporter.commands.fetch import World
     from reporter.settings import read_environment
 
     try:
@@ -283,7 +283,7 @@ _now_option = click.option("--now", "now_text", metavar="ISO", hidden=True)
 @_now_option
 def plan(spec_path: Path, period_text: str | None, sandbox: bool, now_text: str | None) -> None:
     """Print the Graph API calls a fetch of SPEC would make, and their count; send nothing."""
-    from reporter.fetch_verbs import run_plan
+    from reporter.commands.fetch import run_plan
 
     world = _fetch_world(now_text)
     _run_fetch_verb(
@@ -315,7 +315,7 @@ def fetch(
     now_text: str | None,
 ) -> None:
     """Fetch SPEC's accounts for the period and its comparison period into the store."""
-    from reporter.fetch_verbs import run_fetch
+    from reporter.commands.fetch import run_fetch
 
     world = _fetch_world(now_text)
     _run_fetch_verb(
@@ -340,7 +340,7 @@ def fetch(
 @_now_option
 def collect(spec_paths: tuple[Path, ...], sandbox: bool, now_text: str | None) -> None:
     """Daily cron job: store live stories (they vanish after 24 h) and yesterday's metrics."""
-    from reporter.fetch_verbs import run_collect
+    from reporter.commands.fetch import run_collect
 
     world = _fetch_world(now_text)
     _run_fetch_verb(lambda: run_collect(list(spec_paths), sandbox=sandbox, world=world))
@@ -384,7 +384,7 @@ def render(
 
     A period rendered before is rendered again from its archived data (the same report)
     unless --refresh."""
-    from reporter.render.verbs import run_render
+    from reporter.commands.render import run_render
 
     world = _fetch_world(now_text)
     _run_fetch_verb(
@@ -462,7 +462,7 @@ def run(
     if review and not (send or dry_run):
         _fail(UsageError("--review goes with --send or --dry-run"))
     if send or dry_run:
-        from reporter.run import RunOptions, run_reports
+        from reporter.run.pipeline import RunOptions, run_reports
 
         options = RunOptions(
             dry_run=dry_run,
@@ -477,9 +477,9 @@ def run(
         )
         _run_fetch_verb(lambda: run_reports(list(paths), options=options, world=world))
         return
-    from reporter.render.verbs import run_render
-    from reporter.run import valid_specs
-    from reporter.run_log import render_only_world
+    from reporter.commands.render import run_render
+    from reporter.run.log import render_only_world
+    from reporter.run.pipeline import valid_specs
 
     with render_only_world(world, quiet=quiet, log_file=log_file) as quiet_world:
         _run_fetch_verb(
@@ -504,7 +504,7 @@ def run(
 def init(folder: Path) -> None:
     """Scaffold a repository of report definitions in DIR: a base spec, a client spec, .env.example,
     pre-commit and CI validation. Never overwrites a file."""
-    from reporter.scaffold import init as scaffold
+    from reporter.commands.init import init as scaffold
 
     for path in scaffold(folder):
         click.echo(f"wrote {path}")
@@ -527,7 +527,7 @@ def init(folder: Path) -> None:
 @_now_option
 def tokens(paths: tuple[Path, ...], refresh: bool, sandbox: bool, now_text: str | None) -> None:
     """Check every account's token: set, accepted, permissions, expiry (default: specs in .)."""
-    from reporter.tokens_verb import run_tokens
+    from reporter.commands.tokens import run_tokens
 
     world = _fetch_world(now_text)
     _run_fetch_verb(
@@ -564,8 +564,8 @@ def approve(
     """Send a report waiting for review or held, despite its holds: exactly once.
 
     SPEC|ID is a spec file (with --period) or a report id that `reporter pending` shows."""
-    from reporter.run import RunOptions, run_reports
-    from reporter.run_review import approval_target, store_path
+    from reporter.run.pipeline import RunOptions, run_reports
+    from reporter.run.review import approval_target, store_path
 
     world = _fetch_world(now_text)
 
@@ -584,7 +584,7 @@ def approve(
 @_sandbox_option
 def pending(sandbox: bool) -> None:
     """List the reports that wait: for approval, or held by a data-quality rule, and why."""
-    from reporter.run_review import list_pending, store_path
+    from reporter.run.review import list_pending, store_path
 
     world = _fetch_world(None)
     _run_fetch_verb(

@@ -12,14 +12,14 @@ from pydantic import SecretStr
 
 from reporter import catalogue
 from reporter.dataset import Dataset
-from reporter.fetch import Context, Options, Outcome, fetch
-from reporter.graph import RetryPolicy
+from reporter.fetch.execute import Context, Options, Outcome, fetch
+from reporter.graph.client import RetryPolicy
 from reporter.periods import Period, comparison, parse_period
-from reporter.plan import plan
+from reporter.plan.build import plan
 from reporter.sandbox import Sandbox
 from reporter.settings import Settings
 from reporter.spec.models import Spec
-from reporter.store import Store
+from reporter.store.database import Store
 
 NOW = dt.datetime(2026, 11, 2, 17, 0, tzinfo=dt.UTC)
 ACME = "17841400000000001"

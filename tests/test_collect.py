@@ -12,10 +12,10 @@ from fetch_support import ACME, NOW, context, make_spec, run
 
 from reporter import catalogue
 from reporter.cli import main
-from reporter.fetch import Options, fetch
-from reporter.plan import plan_collect
+from reporter.fetch.execute import Options, fetch
+from reporter.plan.build import plan_collect
 from reporter.sandbox import Sandbox
-from reporter.store import Store
+from reporter.store.database import Store
 
 SPEC = """
 [report]

@@ -12,7 +12,7 @@ import pytest
 from pydantic import SecretStr
 from smtp_support import Behaviour, SmtpServer, certificate
 
-from reporter.deliver import (
+from reporter.deliver.smtp import (
     MessageTooLarge,
     Outgoing,
     SmtpConfig,

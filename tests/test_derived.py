@@ -16,7 +16,7 @@ from reporter.dataset import AccountInfo, Dataset, MediaItem, Observation, Unava
 from reporter.derived import Definition, builtins, definitions
 from reporter.derived.evaluate import Evaluator, Value
 from reporter.derived.formula import FormulaError, parse
-from reporter.derived.requirements import fetch_spec
+from reporter.plan.requirements import fetch_spec
 from reporter.sandbox import Sandbox
 
 ACCOUNT_BUILTINS = [n for n, d in builtins().items() if d.scope == "account"]

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from fetch_support import ACME, GLOBEX, NORDLICHT, NOW, TINY, comparable, make_spec, run
 
-from reporter.fetch import Options
+from reporter.fetch.execute import Options
 from reporter.periods import Period
 from reporter.sandbox import Sandbox
-from reporter.store import Store
+from reporter.store.database import Store
 
 
 def test_paging_over_two_years_lists_every_media_and_splits_ranges(tmp_path: Path) -> None:

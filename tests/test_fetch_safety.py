@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from fetch_support import ACME, GLOBEX, NORDLICHT, NOW, TINY, comparable, make_spec, run
 
-from reporter.fetch_verbs import World, run_fetch
+from reporter.commands.fetch import World, run_fetch
 from reporter.sandbox import Sandbox
-from reporter.store import Store
+from reporter.store.database import Store
 
 SPEC = """
 [report]
@@ -113,7 +113,7 @@ def test_no_token_in_anything_a_run_writes_even_when_requests_fail(
 def test_errors_and_clients_never_show_the_token() -> None:
     from pydantic import SecretStr
 
-    from reporter.graph import GraphClient, RetryPolicy, error_from
+    from reporter.graph.client import GraphClient, RetryPolicy, error_from
 
     secret = "SBX-secret-0123456789abcdef"
     error = error_from({"error": {"message": f"bad token {secret}", "code": 190}}, 400, [secret])
@@ -176,7 +176,7 @@ def test_kill_9_in_the_middle_of_a_fetch_leaves_a_store_a_rerun_completes(
 
 
 def test_a_second_writer_waits_then_stops_with_a_clear_message(tmp_path: Path) -> None:
-    from reporter.store import StoreBusy
+    from reporter.store.database import StoreBusy
 
     with Store.open(tmp_path / "s.db"), pytest.raises(StoreBusy) as caught:
         Store.open(tmp_path / "s.db", lock_timeout=0.3)

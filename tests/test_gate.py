@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from reporter.gate import Decision, decide, message_id, recipients
+from reporter.deliver.gate import Decision, decide, message_id, recipients
 from reporter.spec.models import Delivery
-from reporter.store_ledger import LedgerRow, ReportKey
+from reporter.store.ledger import LedgerRow, ReportKey
 
 T = dt.datetime(2026, 11, 3, 8, 0, tzinfo=dt.UTC)
 KEY = ReportKey("/specs/acme.toml", "17841400000000001", "2026-10")

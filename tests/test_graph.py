@@ -10,7 +10,7 @@ import pytest
 from fetch_support import ACME, GLOBEX, NORDLICHT, NOW
 from pydantic import SecretStr
 
-from reporter.graph import (
+from reporter.graph.client import (
     GraphClient,
     GraphError,
     RateLimited,
@@ -25,7 +25,7 @@ from reporter.graph import (
     scrub,
     strip_token,
 )
-from reporter.graph_limits import RateGate, regain_seconds, usage_percent
+from reporter.graph.limits import RateGate, regain_seconds, usage_percent
 from reporter.sandbox import Sandbox
 
 

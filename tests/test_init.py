@@ -7,7 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from reporter.cli import main
-from reporter.scaffold import FILES
+from reporter.commands.init import FILES
 
 
 def test_the_scaffold_validates_strictly_and_is_never_overwritten(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reporter.mail_content import Headline, MessageTemplateError, compose
+from reporter.deliver.content import Headline, MessageTemplateError, compose
 from reporter.periods import Period
 from reporter.render.model import Kpi
 from reporter.spec.models import Spec

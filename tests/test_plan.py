@@ -8,8 +8,8 @@ from fetch_support import ACME, NORDLICHT, make_spec
 
 from reporter import catalogue
 from reporter.periods import Period, parse_period
-from reporter.plan import Call, Window, chunks, media_requests, plan, plan_collect, window_of
-from reporter.plan_text import describe
+from reporter.plan.build import Call, Window, chunks, media_requests, plan, plan_collect, window_of
+from reporter.plan.text import describe
 
 CAT = catalogue.load()
 TODAY = dt.date(2026, 11, 2)

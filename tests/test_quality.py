@@ -11,7 +11,7 @@ from render_support import MEDIA_METRICS, OCTOBER, SEPTEMBER, dataset, spec
 
 from reporter import catalogue
 from reporter.dataset import Dataset
-from reporter.quality import holds, settled_at
+from reporter.deliver.quality import holds, settled_at
 from reporter.spec.models import Spec
 
 SETTLED = dt.datetime(2026, 11, 3, 8, 0, tzinfo=dt.UTC)

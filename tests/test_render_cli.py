@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from reporter.cli import main
 from reporter.render.formatting import Formatter
-from reporter.store import Store
+from reporter.store.database import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = "2026-11-02T17:00:00+00:00"

@@ -172,7 +172,7 @@ def test_ceiling_goals_read_lower_is_better() -> None:
 
 
 def test_a_running_count_ceiling_is_on_track_while_within_its_pace() -> None:
-    from reporter.render.goals import _ceiling
+    from reporter.render.sections.goals import _ceiling
 
     assert _ceiling(40, 100, 0.4, 0.5, running_count=True) == "on_track"
     assert _ceiling(60, 100, 0.6, 0.5, running_count=True) == "behind"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import render_support as rs
 
-from reporter.render import rollup, totals
+from reporter.dataset import totals
+from reporter.render import rollup
 from reporter.render.report import make_inputs, render_context
 from reporter.spec.models import Spec
 

@@ -6,11 +6,10 @@ import datetime as dt
 
 import pytest
 
-from reporter.dataset import AccountInfo, Dataset, Observation
+from reporter.dataset import AccountInfo, Dataset, Observation, totals
 from reporter.periods import Period
-from reporter.render import totals
 from reporter.render.formatting import Formatter
-from reporter.render.summary import change
+from reporter.render.sections.summary import change
 
 UTC = dt.UTC
 

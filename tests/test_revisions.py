@@ -64,9 +64,9 @@ def test_collect_fetches_the_last_days_again_until_meta_settled_them(tmp_path: P
     from fetch_support import context
 
     from reporter import catalogue
-    from reporter.fetch import Options, fetch
-    from reporter.plan import plan_collect
-    from reporter.store import Store
+    from reporter.fetch.execute import Options, fetch
+    from reporter.plan.build import plan_collect
+    from reporter.store.database import Store
 
     spec = make_spec(ACME, media={"product_types": ["FEED", "STORY"]})
     first = plan_collect(spec, catalogue.load(), today=dt.date(2026, 11, 2), overlap_days=2)

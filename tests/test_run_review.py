@@ -16,7 +16,7 @@ from smtp_support import SmtpServer
 
 from reporter.cli import main
 from reporter.sandbox import Sandbox
-from reporter.store_ledger import ReportKey
+from reporter.store.ledger import ReportKey
 
 CAFE = "17841400000000001"
 EARLY = dt.datetime(2026, 11, 2, 8, 0, tzinfo=dt.UTC)

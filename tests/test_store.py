@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from reporter.dataset import AccountInfo, MediaItem, Observation, Unavailable
-from reporter.store import MIGRATIONS, STORIES, CallResult, Store, StoreError
-from reporter.store_ledger import ReportKey
+from reporter.store.database import MIGRATIONS, STORIES, CallResult, Store, StoreError
+from reporter.store.ledger import ReportKey
 
 NOW = dt.datetime(2026, 11, 2, 17, tzinfo=dt.UTC)
 OCT = (dt.date(2026, 10, 1), dt.date(2026, 10, 31))

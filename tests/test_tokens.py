@@ -14,9 +14,9 @@ import requests
 from click.testing import CliRunner
 
 from reporter.cli import main
-from reporter.fetch_verbs import World, run_collect
+from reporter.commands.fetch import World, run_collect
+from reporter.commands.tokens import run_tokens
 from reporter.sandbox import Sandbox
-from reporter.tokens_verb import run_tokens
 
 NOW = dt.datetime(2026, 11, 2, 17, 0, tzinfo=dt.UTC)
 ACME = "17841400000000001"

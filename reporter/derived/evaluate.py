@@ -12,11 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from reporter.catalogue import Catalogue
-from reporter.dataset import Dataset, MediaItem
+from reporter.dataset import Dataset, MediaItem, totals
 from reporter.derived import Definition
 from reporter.derived.formula import Aggregate, Binary, Expr, FormulaError, Num, Ref, Unary
 from reporter.derived.resolve import Resolver
-from reporter.render import totals
 
 _NOUNS = {"FEED": ("post", "posts"), "REELS": ("reel", "reels"), "STORY": ("story", "stories")}
 

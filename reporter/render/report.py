@@ -19,6 +19,7 @@ from reporter.periods import Period, comparison
 from reporter.render import context, environment, images, write
 from reporter.render.charts import Theme
 from reporter.render.formatting import Formatter
+from reporter.render.inputs import Inputs
 from reporter.render.model import Block, Table
 from reporter.spec.models import Account, Branding, Spec
 
@@ -73,7 +74,7 @@ def make_inputs(
     catalogue: Catalogue | None = None,
     commentary: str | None = None,
     snapshot: str = "",
-) -> context.Inputs:
+) -> Inputs:
     """What every section builder reads, for one account's report."""
     branding = spec.branding or Branding()
     fmt = Formatter(spec.report.locale, spec.report.timezone)
@@ -89,7 +90,7 @@ def make_inputs(
     compare = comparison(period, spec.report.compare)
     if previous is not None and compare is not None:
         compare = Period(previous.since, previous.until)
-    inputs = context.Inputs(
+    inputs = Inputs(
         spec=spec,
         account=account,
         period=period,

@@ -12,8 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reporter.render import context, images, summary, totals
+from reporter.dataset import totals
+from reporter.render import images
+from reporter.render.inputs import Inputs
 from reporter.render.model import Cell, Kpi, NoteItem, Notes, Table
+from reporter.render.sections import cover as cover_section
+from reporter.render.sections import notes, summary
 
 ROLLUP_NOTE = (
     "Totals add up only figures Meta allows adding (views, interactions, likes and other "
@@ -30,13 +34,13 @@ class Rollup:
     accounts: tuple[str, ...]
 
 
-def build(name: str, reports: Sequence[context.Inputs]) -> dict[str, Any]:
+def build(name: str, reports: Sequence[Inputs]) -> dict[str, Any]:
     """The template context of the combined report over each account's ``Inputs``."""
     first = reports[0]
     metrics = list(first.spec.account_metrics.metrics)
     summed = [m for m in metrics if first.additive("account", m)]
     kpis = tuple(_kpi(reports, m) for m in summed)
-    cover = context.Cover(
+    cover = cover_section.Cover(
         title=first.spec.report.title,
         client=first.spec.report.client,
         account_name=name,
@@ -83,11 +87,11 @@ def build(name: str, reports: Sequence[context.Inputs]) -> dict[str, Any]:
         "audience": (),
         "content": None,
         "rollup": Rollup(name, table, tuple(r.account.name for r in reports)),
-        "notes": Notes(tuple(context._metric_notes(first)), (), tuple(data_notes)),
+        "notes": Notes(tuple(notes.metric_notes(first)), (), tuple(data_notes)),
     }
 
 
-def _kpi(reports: Sequence[context.Inputs], metric: str) -> Kpi:
+def _kpi(reports: Sequence[Inputs], metric: str) -> Kpi:
     first = reports[0]
     fmt, unit = first.fmt, first.unit("account", metric)
     title = first.title("account", metric)
@@ -117,7 +121,7 @@ def _kpi(reports: Sequence[context.Inputs], metric: str) -> Kpi:
     )
 
 
-def _table(reports: Sequence[context.Inputs], metrics: list[str]) -> Table:
+def _table(reports: Sequence[Inputs], metrics: list[str]) -> Table:
     """One row per metric, one column per account, and a total column where summing is right."""
     first = reports[0]
     fmt = first.fmt

@@ -1,0 +1,173 @@
+"""`reporter render` and `reporter run` as plain functions: the CLI only forwards arguments.
+
+Both load the spec, resolve the period, let the fetcher bring the store up to date (``render``
+with ``--offline`` only reads it) and render each account's report from the stored dataset and
+its comparison. An account whose data is missing or failed is reported and skipped; the others
+are still rendered (exit status 1 when any failed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reporter.errors import ExitStatus
+
+if TYPE_CHECKING:
+    from reporter.commands.fetch import World
+    from reporter.dataset import Dataset
+    from reporter.fetch.execute import Outcome
+    from reporter.spec.models import Account, Spec
+    from reporter.store.database import Store
+
+
+def run_render(
+    spec_paths: Sequence[Path],
+    *,
+    period_text: str | None,
+    offline: bool,
+    sandbox: bool,
+    out: Path | None,
+    world: World,
+    refresh: bool = False,
+) -> int:
+    """``refresh``: fetch again and replace the archived datasets of an already rendered period
+    (otherwise a period rendered before is rendered again from its archive, whatever the store
+    holds now)."""
+    from reporter import catalogue
+    from reporter.commands.fetch import api_target, fetch_context, load_spec, periods_for, today_in
+    from reporter.fetch.execute import Options, fetch
+    from reporter.plan.build import plan
+    from reporter.store.database import Store
+
+    status = int(ExitStatus.OK)
+    for spec_path in spec_paths:
+        spec = load_spec(spec_path, today=world.now.date())
+        period, compare = periods_for(spec, period_text, world.now)
+        fetch_plan = plan(spec, catalogue.load(), period, compare, today=today_in(spec, world.now))
+        with api_target(spec.accounts, sandbox=sandbox, world=world, serve=not offline) as target:
+            ctx = fetch_context(target, world)
+            settings = ctx.settings
+            # Written even when offline: the archive of what is rendered lives in the store.
+            with Store.open(settings.store, lock_timeout=settings.lock_timeout) as store:
+                options = Options(offline=offline, refresh=refresh and not offline)
+                outcomes = fetch(fetch_plan, store, ctx, options)
+                status = max(
+                    status,
+                    _render_outcomes(
+                        spec, spec_path, outcomes, store, out=out, world=world, refresh=refresh
+                    ),
+                )
+    return status
+
+
+def _render_outcomes(
+    spec: Spec,
+    spec_path: Path,
+    outcomes: Sequence[Outcome],
+    store: Store,
+    *,
+    out: Path | None,
+    world: World,
+    refresh: bool = False,
+) -> int:
+    from reporter.render.formatting import Formatter
+    from reporter.render.report import render_report
+
+    status = int(ExitStatus.OK)
+    spec_key = str(spec_path.resolve())
+    fmt = Formatter(spec.report.locale, spec.report.timezone)
+    made: list[tuple[Account, Dataset, Dataset | None, dt.datetime]] = []
+    for account in spec.accounts:
+        mine = [o for o in outcomes if o.unit.account.id == account.id]
+        current = next((o for o in mine if o.unit.role == "report"), None)
+        previous = next((o for o in mine if o.unit.role == "comparison"), None)
+        label = current.unit.label if current is not None else ""
+        archived = None if refresh else store.archived(spec_key, account.id, label)
+        if archived is not None:
+            # Rendered before: the same datasets, commentary and date give the same report.
+            data, before = archived.current, archived.previous
+            commentary, when = archived.commentary, archived.rendered_at
+            world.out.write(f"{account.name}: {label} from the archive of {fmt.datetime(when)}\n")
+        elif current is None or current.dataset is None:
+            why = current.error if current is not None and current.error else "no data in the store"
+            world.err.write(f"{account.name}: not rendered: {why}\n")
+            status = int(ExitStatus.FAILED)
+            continue
+        else:
+            if previous is not None and previous.dataset is None:
+                world.err.write(
+                    f"{account.name}: the comparison period is missing; rendered without\n"
+                )
+            data, before = current.dataset, previous.dataset if previous is not None else None
+            commentary, when = load_commentary(spec, spec_path, label, account.name), world.now
+            store.archive(spec_key, account.id, label, data, before, commentary, now=when)
+        files = render_report(
+            spec,
+            account,
+            data,
+            before,
+            thumbnails=load_thumbnails(store, data),
+            out_root=out or Path.cwd(),
+            now=when,
+            spec_dir=spec_path.parent,
+            commentary=commentary,
+            snapshot=fmt.datetime(when),
+        )
+        made.append((account, data, before, when))
+        for path in files:
+            world.out.write(f"{account.name}: wrote {path}\n")
+    if spec.rollup is not None and made:
+        for path in _render_rollup(spec, spec_path, made, store, out=out or Path.cwd()):
+            world.out.write(f"{spec.rollup.name}: wrote {path}\n")
+    return status
+
+
+def _render_rollup(
+    spec: Spec,
+    spec_path: Path,
+    made: Sequence[tuple[Account, Dataset, Dataset | None, dt.datetime]],
+    store: Store,
+    *,
+    out: Path,
+) -> list[Path]:
+    """The combined report over the accounts just rendered, from the same (archived) data."""
+    from reporter.periods import Period
+    from reporter.render import rollup
+    from reporter.render.report import make_inputs, render_context, write_files
+
+    assert spec.rollup is not None
+    when = max(w for *_, w in made)
+    reports = [
+        make_inputs(spec, account, data, before, thumbnails={}, now=when, spec_dir=spec_path.parent)
+        for account, data, before, _ in made
+    ]
+    values = rollup.build(spec.rollup.name, reports)
+    rendered = render_context(
+        spec, values, reports[0].period_label, spec.rollup.name, spec_path.parent
+    )
+    period = Period(made[0][1].since, made[0][1].until)
+    return write_files(spec, rendered, spec.rollup.name, period, out)
+
+
+def load_commentary(spec: Spec, spec_path: Path, period: str, account: str) -> str | None:
+    """The period's Markdown notes next to the spec; a missing file is no commentary."""
+    from reporter.spec.check_derived import commentary_path
+
+    found = commentary_path(spec, spec_path.parent, period=period, account=account)
+    if found is None or not found.is_file():
+        return None
+    return found.read_text(encoding="utf-8")
+
+
+def load_thumbnails(store: Store, dataset: Dataset) -> dict[str, bytes]:
+    """The stored pictures by media id, and the profile picture as ``profile``."""
+    pictures: dict[str, bytes] = {}
+    for media_id in [m.id for m in dataset.media]:
+        if (found := store.thumbnail(media_id)) is not None:
+            pictures[media_id] = found[1]
+    if (profile := store.thumbnail(dataset.account.id)) is not None:
+        pictures["profile"] = profile[1]
+    return pictures

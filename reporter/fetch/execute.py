@@ -1,0 +1,409 @@
+"""Execute a ``FetchPlan``: Graph calls through ``graph``, every answer into the ``store``.
+
+Each planned call is a job; when Meta rejects a job because of one metric (removed, not for this
+product type, breakdown unsupported), the job is retried without it and the metric recorded as
+unavailable with Meta's reason: the metric named in Meta's message when it names one, otherwise
+found by splitting the metric list in halves. Each finished call is written in one transaction,
+so a stop (rate limit, token, kill) keeps everything fetched so far and a rerun continues.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from pydantic import SecretStr
+
+from reporter.catalogue import Catalogue
+from reporter.dataset import Dataset, MediaItem, Unavailable
+from reporter.errors import ReporterError
+from reporter.fetch import normalise
+from reporter.graph.client import (
+    GraphClient,
+    GraphError,
+    RateLimited,
+    Request,
+    RetryPolicy,
+    TokenInvalid,
+    TransportError,
+    metrics_named,
+    new_session,
+)
+from reporter.graph.errors import TokenRefused
+from reporter.plan.build import Call, FetchPlan, Unit, media_requests
+from reporter.settings import Settings
+from reporter.spec.models import Account
+from reporter.store.database import STORIES, CallResult, Store
+
+log = logging.getLogger("reporter.fetch.execute")
+
+
+@dataclass(frozen=True)
+class Options:
+    refresh: bool = False
+    offline: bool = False
+    thumbnails: bool = True
+
+
+@dataclass
+class Context:
+    """The outside world a fetch needs, passed in (tests inject sleep, rng and clock)."""
+
+    settings: Settings
+    catalogue: Catalogue
+    token: Callable[[Account], SecretStr]
+    base_url: Callable[[Account], str]
+    now: Callable[[], dt.datetime]
+    retry: RetryPolicy
+
+
+@dataclass
+class Outcome:
+    unit: Unit
+    dataset: Dataset | None = None
+    source: Literal["api", "store", "none"] = "none"
+    requests: int = 0
+    error: ReporterError | None = None
+
+
+@dataclass(frozen=True)
+class Job:
+    key: str  # the planned call this job answers (one call may take several jobs)
+    object_id: str
+    request: Request
+    metrics: tuple[str, ...]
+    call: Call | None = None  # account-level context; None for media insights
+    story: bool = False  # story insights live in the store's `stories` unit, newest wins
+
+
+@dataclass
+class _Results:
+    open_jobs: dict[str, int] = field(default_factory=dict)
+    results: dict[str, CallResult] = field(default_factory=dict)
+
+    def add(self, key: str, **parts: Sequence[Any]) -> None:
+        old = self.results.get(key, CallResult())
+        merged: dict[str, Any] = {
+            name: (*getattr(old, name), *items) for name, items in parts.items()
+        }
+        self.results[key] = replace(old, **merged)
+
+
+def unit_closed(unit: Unit, now: dt.datetime, settle_hours: int) -> bool:
+    """Ended, and past Meta's settling delay: its figures will not change any more. The end is
+    the later of the period's local midnight and its last Pacific day's end."""
+    return now >= unit_end(unit) + dt.timedelta(hours=settle_hours)
+
+
+def revised_calls(unit: Unit, done: dict[str, dt.datetime], refetch_days: int) -> frozenset[str]:
+    """The account-insights calls to send again: Meta revises a day's figures for up to 48 h,
+    so an answer given less than ``refetch_days`` after its window ended may have changed (a
+    month fetched on the 2nd holds incomplete figures for its last day). Media values are
+    lifetime values as of the fetch and are kept."""
+    margin = dt.timedelta(days=refetch_days)
+    return frozenset(
+        c.key
+        for c in unit.calls
+        if c.kind == "insights"
+        and c.window is not None
+        and (c.key not in done or done[c.key] < c.window.until + margin)
+    )
+
+
+def unit_end(unit: Unit) -> dt.datetime:
+    return max([unit.window.until, *(c.window.until for c in unit.calls if c.window)])
+
+
+def fetch(plan: FetchPlan, store: Store, ctx: Context, options: Options) -> list[Outcome]:
+    outcomes = [Outcome(unit) for unit in plan.units]
+    if options.offline:
+        for outcome in outcomes:
+            outcome.dataset = store.load_dataset(outcome.unit.account.id, outcome.unit.label)
+            complete = store.unit_complete(outcome.unit.account.id, outcome.unit.label)
+            if outcome.dataset is None or not complete:
+                outcome.dataset = None
+                outcome.error = ReporterError(
+                    f"{_who(outcome.unit)} {outcome.unit.label}: not in the store; run "
+                    f"`reporter fetch SPEC --period {outcome.unit.period.label}` online"
+                )
+            else:
+                outcome.source = "store"
+        return outcomes
+    workers = ctx.settings.max_workers
+    slots = threading.Semaphore(workers)
+    failed: dict[str, ReporterError] = {}
+    lock = threading.Lock()
+    with ThreadPoolExecutor(workers, thread_name_prefix="reporter-calls") as pool:
+
+        def run(outcome: Outcome) -> None:
+            account = outcome.unit.account
+            with lock:
+                if account.id in failed:
+                    outcome.error = failed[account.id]
+                    return
+            try:
+                _UnitRun(outcome, store, ctx, options, pool, slots, plan.batch_size).run()
+            except ReporterError as error:
+                outcome.error = explain(error, outcome.unit, ctx.now())
+                if isinstance(error, TokenInvalid | RateLimited):
+                    with lock:
+                        failed.setdefault(account.id, outcome.error)
+
+        with ThreadPoolExecutor(workers, thread_name_prefix="reporter-units") as units:
+            list(units.map(run, outcomes))
+    return outcomes
+
+
+def _who(unit: Unit) -> str:
+    return f"{unit.account.name} ({unit.account.id})"
+
+
+def explain(error: ReporterError, unit: Unit, now: dt.datetime) -> ReporterError:
+    """The account-level failure as the user should read it: what happened, what to do."""
+    account = unit.account
+    if isinstance(error, TokenInvalid):
+        code = f"{error.code}/{error.subcode}" if error.subcode else f"{error.code}"
+        return TokenRefused(
+            f"{_who(unit)}: Meta refused the access token in {account.token_env} (error {code}: "
+            f"{error.message}); renew the token and put the new one in {account.token_env}; "
+            "the other accounts are not affected"
+        )
+    if isinstance(error, RateLimited):
+        wait = dt.timedelta(seconds=error.retry_after or 3600)
+        at = (now + wait).strftime("%Y-%m-%d %H:%M UTC")
+        return ReporterError(
+            f"{_who(unit)} {unit.label}: Meta's rate limit (error {error.code}: {error.message}); "
+            f"stopped cleanly, everything fetched so far is stored; run the same command again "
+            f"after {at} to fetch the rest"
+        )
+    if isinstance(error, TransportError):
+        return ReporterError(
+            f"{_who(unit)} {unit.label}: the API gave no usable answer after retries "
+            f"({error.message}); what was fetched is stored; run the same command again"
+        )
+    return error
+
+
+class _UnitRun:
+    def __init__(
+        self,
+        outcome: Outcome,
+        store: Store,
+        ctx: Context,
+        options: Options,
+        pool: ThreadPoolExecutor,
+        slots: threading.Semaphore,
+        batch_size: int,
+    ) -> None:
+        self.outcome, self.unit, self.store, self.ctx = outcome, outcome.unit, store, ctx
+        self.options, self.pool, self.batch_size = options, pool, batch_size
+        self.account = self.unit.account
+        self.slots = slots
+        self.client: GraphClient | None = None
+        self.generation = 0
+
+    def run(self) -> None:
+        unit, store, ctx = self.unit, self.store, self.ctx
+        closed = unit_closed(unit, ctx.now(), ctx.catalogue.limits.settle_hours)
+        redo: frozenset[str] | None = None
+        if closed and not self.options.refresh and store.unit_complete(self.account.id, unit.label):
+            redo = revised_calls(unit, store.call_times(self.account.id, unit.label),
+                                 ctx.settings.refetch_days)  # fmt: skip
+            if not redo:
+                self.outcome.dataset = store.load_dataset(self.account.id, unit.label)
+                self.outcome.source = "store"
+                return
+        settings = ctx.settings
+        self.client = GraphClient(
+            base_url=ctx.base_url(self.account),
+            token=ctx.token(self.account),
+            timeout=settings.timeout,
+            retry=ctx.retry,
+            session=new_session(settings.max_workers),
+            slots=self.slots,
+        )
+        try:
+            self._run(redo)
+        finally:
+            self.outcome.requests = self.client.requests_sent
+            self.client.session.close()
+
+    def _run(self, redo: frozenset[str] | None) -> None:
+        unit, store, ctx = self.unit, self.store, self.ctx
+        state = store.begin_unit(
+            self.account.id, unit.label,
+            period=(unit.period.since, unit.period.until),
+            window=(unit.window.since, unit.window.until),
+            api_version=unit.version, timezone=unit.timezone, now=ctx.now(),
+            fresh=self.options.refresh, redo=redo,
+        )  # fmt: skip
+        self.generation = state.generation
+        if unit.skipped and "skipped" not in state.done:
+            self._record("skipped", CallResult(unavailable=unit.skipped))
+        jobs = [
+            Job(c.key, self.account.id, c.request, c.metrics, c)
+            for c in unit.calls
+            if c.kind not in ("media_list", "stories") and c.key not in state.done
+        ]
+        listing = [c for c in unit.calls if c.kind in ("media_list", "stories")]
+        size = self.batch_size if unit.batched else 1
+        direct = [
+            self.pool.submit(self._run_jobs, jobs[i : i + size]) for i in range(0, len(jobs), size)
+        ]
+        media: list[MediaItem] = []
+        for call in listing:
+            if call.kind == "media_list" and call.key in state.done:
+                media += store.unit_media(self.account.id, unit.label)
+            else:
+                media += self._listing(call)
+        for future in direct:
+            future.result()
+        pairs = media_requests(unit, [(m.id, m.product_type) for m in media])
+        media_jobs = []
+        for query, media_id in pairs:
+            request = query.request(unit.version, media_id)
+            story = query.product_type == "STORY"
+            job = Job(request.relative_url, media_id, request, query.metrics, story=story)
+            if story or job.key not in state.done:
+                media_jobs.append(job)
+        chunks = [media_jobs[i : i + size] for i in range(0, len(media_jobs), size)]
+        for future in [self.pool.submit(self._run_jobs, chunk) for chunk in chunks]:
+            future.result()
+        if self.options.thumbnails:
+            self._thumbnails(media)
+        store.complete_unit(self.account.id, unit.label, now=ctx.now())
+        self.outcome.dataset = store.load_dataset(self.account.id, unit.label)
+        self.outcome.source = "api"
+
+    def _record(self, key: str, result: CallResult, unit: str | None = None) -> None:
+        label = unit or self.unit.label
+        generation = 0 if label == STORIES else self.generation
+        self.store.record_call(self.account.id, label, generation, key, result, now=self.ctx.now())
+
+    def _listing(self, call: Call) -> list[MediaItem]:
+        assert self.client is not None
+        snapshots: list[tuple[dt.datetime, str, Any]] = []
+        media: list[MediaItem] = []
+        for page in self.client.pages(call.request):
+            snapshots.append((self.ctx.now(), "ok", page))
+            for raw in page.get("data") or []:
+                item = normalise.media_item(raw, self.account.id)
+                if item is not None:
+                    media.append(item)
+        unit = STORIES if call.kind == "stories" else None
+        self._record(call.key, CallResult(snapshots=snapshots, media=media), unit)
+        return media
+
+    def _run_jobs(self, jobs: list[Job]) -> None:
+        """Send jobs (one batch, or one request), degrade on metric errors, record each call."""
+        assert self.client is not None
+        results = _Results()
+        stories = {j.key: STORIES for j in jobs if j.story}
+        for job in jobs:
+            results.open_jobs[job.key] = results.open_jobs.get(job.key, 0) + 1
+        pending, fatal = list(jobs), None
+        while pending and fatal is None:
+            if self.unit.batched:
+                answers = []
+                for start in range(0, len(pending), self.batch_size):
+                    part = pending[start : start + self.batch_size]
+                    answers += self.client.batch(self.unit.version, [j.request for j in part])
+            else:
+                answers = []
+                for job in pending:
+                    try:
+                        answers.append(self.client.get(job.request))
+                    except GraphError as error:
+                        answers.append(error)
+            following: list[Job] = []
+            for job, answer in zip(pending, answers, strict=True):
+                if isinstance(answer, TokenInvalid | RateLimited | TransportError):
+                    fatal = fatal or answer
+                    continue
+                retry = self._answer(job, answer, results)
+                following += retry
+                results.open_jobs[job.key] += len(retry) - 1
+            pending = following
+        for key, result in results.results.items():
+            if results.open_jobs.get(key) == 0:
+                self._record(key, result, stories.get(key))
+        if fatal is not None:
+            raise fatal
+
+    def _answer(
+        self, job: Job, answer: dict[str, Any] | GraphError, results: _Results
+    ) -> list[Job]:
+        """Record one answer; the jobs still to send for its call."""
+        cat, now = self.ctx.catalogue, self.ctx.now()
+        if isinstance(answer, dict):
+            if job.call is not None and job.call.kind == "profile":
+                info = normalise.account_info(answer, job.object_id)
+                results.add(job.key, snapshots=[(now, "ok", answer)])
+                results.results[job.key] = replace(results.results[job.key], account=info)
+                return []
+            if job.call is not None:
+                window = job.call.window
+                rows, missing = normalise.account_insights(
+                    cat, answer, object_id=job.object_id, metrics=job.metrics,
+                    metric_type=job.call.metric_type or "total_value",
+                    since=window.since if window else None,
+                    until=window.until if window else None,
+                )  # fmt: skip
+            else:
+                rows, missing = normalise.media_insights(
+                    cat, answer, media_id=job.object_id, metrics=job.metrics
+                )
+            results.add(job.key, snapshots=[(now, "ok", answer)], observations=rows,
+                        unavailable=missing)  # fmt: skip
+            return []
+        body = {"error": {"message": answer.message, "code": answer.code,
+                          "error_subcode": answer.subcode}}  # fmt: skip
+        results.add(job.key, snapshots=[(now, "error", body)])
+        kind = normalise.error_kind(answer.code, answer.subcode, answer.message)
+        metrics = job.metrics
+        blamed: list[str] = []
+        if len(metrics) > 1:
+            blamed = metrics_named(answer.message, metrics)
+            if not blamed and kind == "error" and answer.code in (1, 100):
+                # Meta names no metric: halve the list until the culprit is alone
+                half = len(metrics) // 2
+                return [self._narrow(job, metrics[:half]), self._narrow(job, metrics[half:])]
+        gone = blamed or list(metrics)
+        results.add(
+            job.key,
+            unavailable=[
+                Unavailable(job.object_id, m, answer.message, answer.code, kind) for m in gone
+            ],
+        )
+        rest = tuple(m for m in metrics if m not in gone)
+        return [self._narrow(job, rest)] if rest else []
+
+    @staticmethod
+    def _narrow(job: Job, metrics: Sequence[str]) -> Job:
+        params = tuple(
+            (k, ",".join(metrics) if k == "metric" else v) for k, v in job.request.params
+        )
+        return replace(job, request=replace(job.request, params=params), metrics=tuple(metrics))
+
+    def _thumbnails(self, media: Sequence[MediaItem]) -> None:
+        wanted: list[tuple[str, str]] = [(m.id, m.preview_url) for m in media if m.preview_url]
+        dataset = self.store.load_dataset(self.account.id, self.unit.label)
+        if dataset is not None and dataset.account.profile_picture_url:
+            wanted.append((self.account.id, dataset.account.profile_picture_url))
+        todo = [(i, url) for i, url in wanted if not self.store.has_thumbnail(i)]
+        settings = self.ctx.settings
+
+        def one(item: tuple[str, str]) -> None:
+            assert self.client is not None
+            got = self.client.download(
+                item[1], max_bytes=settings.thumbnail_max_bytes, timeout=settings.thumbnail_timeout
+            )
+            if got is not None:
+                self.store.put_thumbnail(item[0], item[1], got[0], got[1], now=self.ctx.now())
+
+        list(self.pool.map(one, todo))

@@ -1,0 +1,174 @@
+"""Content: the top media by the spec's ranking metric, a table per product type (watch times as
+durations, totals only where Meta's semantics allow adding up) and the stories."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from reporter.dataset import MediaItem
+from reporter.render import images
+from reporter.render.model import Cell, MediaCard, Table
+
+if TYPE_CHECKING:
+    from reporter.render.inputs import Inputs
+
+CAPTION_CHARS = 140
+TYPE_NAMES = {
+    ("FEED", "IMAGE"): "Photo",
+    ("FEED", "VIDEO"): "Video",
+    ("FEED", "CAROUSEL_ALBUM"): "Carousel",
+    ("REELS", "VIDEO"): "Reel",
+    ("STORY", "IMAGE"): "Story",
+    ("STORY", "VIDEO"): "Story",
+}
+SECTION_TITLES = {"FEED": "Posts", "REELS": "Reels", "STORY": "Stories"}
+CARD_METRICS = ("views", "reach", "total_interactions", "saved", "shares")
+
+
+@dataclass(frozen=True)
+class Content:
+    rank_title: str
+    top: tuple[MediaCard, ...]
+    tables: tuple[Table, ...]  # one per product type with media, stories last
+    counts: tuple[tuple[str, str], ...]  # (section title, count) for the overview line
+    empty: bool
+
+
+def kind(item: MediaItem) -> str:
+    return TYPE_NAMES.get((item.product_type, item.media_type), item.product_type.title())
+
+
+# Emoji outside the basic plane, their joiners and variation selectors: the PDF's fonts have no
+# glyphs for them (a box each); excerpts leave them out, the CSV keeps the full caption.
+_EMOJI = re.compile("[\U0001f000-\U0001faff\u200d\ufe0f\U000e0020-\U000e007f]")
+
+
+def excerpt(caption: str | None, limit: int = CAPTION_CHARS) -> str:
+    text = " ".join(_EMOJI.sub("", caption or "").split())
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def build(inputs: Inputs) -> Content | None:
+    media = inputs.spec.media
+    if media is None:
+        return None
+    items = [m for m in inputs.current.media if m.product_type in media.product_types]
+    items.sort(key=lambda m: m.timestamp)
+    tables = tuple(
+        _table(inputs, product_type, [m for m in items if m.product_type == product_type])
+        for product_type in media.product_types
+    )
+    counts = tuple(
+        (SECTION_TITLES[pt], inputs.fmt.number(sum(1 for m in items if m.product_type == pt)))
+        for pt in media.product_types
+    )
+    return Content(
+        rank_title=inputs.title("media", media.rank_by),
+        top=tuple(_top(inputs, [m for m in items if m.product_type != "STORY"] or items)),
+        tables=tuple(t for t in tables if t.rows),
+        counts=counts,
+        empty=not items,
+    )
+
+
+def _value(inputs: Inputs, item: MediaItem, metric: str) -> float | None:
+    return inputs.media_value(item, metric)
+
+
+def _top(inputs: Inputs, items: Sequence[MediaItem]) -> list[MediaCard]:
+    media = inputs.spec.media
+    assert media is not None
+    rank_by, unit = media.rank_by, inputs.unit("media", media.rank_by)
+    ranked = [(v, m) for m in items if (v := _value(inputs, m, rank_by)) is not None]
+    ranked.sort(key=lambda pair: (-pair[0], pair[1].timestamp))
+    cards = []
+    for rank, (value, item) in enumerate(ranked[: media.top], start=1):
+        picture = images.data_uri(inputs.thumbnails.get(item.id))
+        wanted = media.metrics.get(item.product_type) or list(CARD_METRICS)  # type: ignore[call-overload]
+        shown = [m for m in CARD_METRICS if m in wanted and m != rank_by][:3]
+        metrics = tuple(
+            (
+                inputs.title("media", m),
+                inputs.fmt.value(_value(inputs, item, m), inputs.unit("media", m)),
+            )
+            for m in shown
+        )
+        cards.append(
+            MediaCard(
+                id=item.id,
+                rank=rank,
+                product_type=kind(item),
+                date=inputs.fmt.date(item.timestamp),
+                caption=excerpt(item.caption),
+                thumbnail=picture or images.PLACEHOLDER,
+                has_picture=picture is not None,
+                permalink=item.permalink,
+                metrics=metrics,
+                rank_value=inputs.fmt.value(value, unit),
+            )
+        )
+    return cards
+
+
+def _metrics_for(inputs: Inputs, product_type: str) -> list[str]:
+    media = inputs.spec.media
+    assert media is not None
+    chosen = media.metrics.get(product_type)  # type: ignore[call-overload]
+    if chosen:
+        return [m for m in chosen if m != "navigation"]
+    return [m.name for m in inputs.catalogue.for_product_type(product_type)][:6]
+
+
+def _table(inputs: Inputs, product_type: str, items: list[MediaItem]) -> Table:
+    fmt = inputs.fmt
+    metrics = _metrics_for(inputs, product_type)
+    columns = ("Post", "Type", "Caption", *(inputs.title("media", m) for m in metrics))
+    rows = []
+    for item in items:
+        day = fmt.short_date(fmt.local(item.timestamp).date())
+        cells = [
+            Cell(
+                f"{day} · {kind(item)}",
+                item.timestamp.isoformat(),
+                detail=excerpt(item.caption, 70),
+            ),
+            Cell(kind(item)),
+            Cell(item.caption or "", item.caption or ""),
+        ]
+        for metric in metrics:
+            value = _value(inputs, item, metric)
+            cells.append(Cell(fmt.value(value, inputs.unit("media", metric)), value, numeric=True))
+        rows.append(tuple(cells))
+    from reporter.render.sections.summary import PRODUCT_NOUNS
+
+    one, many = PRODUCT_NOUNS.get(product_type, ("post", "posts"))
+    noun = one if len(items) == 1 else many
+    footer: list[Cell] = [Cell(f"Total, {fmt.number(len(items))} {noun}"), Cell(""), Cell("")]
+    for metric in metrics:
+        footer.append(_total_cell(inputs, items, metric))
+    return Table(
+        f"media_{product_type}",
+        SECTION_TITLES.get(product_type, product_type),
+        columns,
+        tuple(rows),
+        footer=tuple(footer),
+        numeric=(False, False, False, *([True] * len(metrics))),
+        hidden=(False, True, True, *([False] * len(metrics))),
+    )
+
+
+def _total_cell(inputs: Inputs, items: Sequence[MediaItem], metric: str) -> Cell:
+    """Sums only for additive counts; reach (unique accounts) and averages get a dash."""
+    unit = inputs.unit("media", metric)
+    if not inputs.additive("media", metric) or unit == "percent":
+        return Cell("—", "", numeric=True)
+    values = [v for m in items if (v := _value(inputs, m, metric)) is not None]
+    if not values:
+        return Cell("—", "", numeric=True)
+    total = sum(values)
+    return Cell(inputs.fmt.value(total, unit), total, numeric=True)

@@ -1,0 +1,43 @@
+"""The cover: title, client, account, period and who prepared the report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reporter.render import images
+from reporter.render.inputs import Inputs
+
+
+@dataclass(frozen=True)
+class Cover:
+    title: str
+    client: str
+    account_name: str
+    handles: str  # "@acmecoffee", or "@a, @b" on a roll-up
+    profile_picture: str
+    period: str
+    comparison: str | None
+    logo: str | None
+    author: str | None
+    prepared: str
+    followers: str | None
+
+
+def build(inputs: Inputs) -> Cover:
+    info = inputs.current.account
+    picture = images.data_uri(inputs.thumbnails.get("profile"))
+    return Cover(
+        title=inputs.spec.report.title,
+        client=inputs.spec.report.client,
+        account_name=inputs.account.name or info.name,
+        handles=f"@{info.username}",
+        profile_picture=picture or images.AVATAR,
+        period=inputs.period_label,
+        comparison=inputs.comparison_label,
+        logo=inputs.logo,
+        author=inputs.branding.author,
+        prepared=inputs.fmt.date(inputs.now),
+        followers=(
+            inputs.fmt.number(info.followers_count) if info.followers_count is not None else None
+        ),
+    )

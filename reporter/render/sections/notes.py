@@ -1,0 +1,152 @@
+"""The notes section: what each metric means, what Meta did not answer, and what the data
+covers."""
+
+from __future__ import annotations
+
+from reporter.catalogue import Scope
+from reporter.derived import Definition
+from reporter.render.inputs import Inputs
+from reporter.render.model import NoteItem, Notes
+from reporter.render.sections import definitions
+
+
+def build(inputs: Inputs) -> Notes:
+    return Notes(
+        metrics=tuple(metric_notes(inputs)),
+        unavailable=tuple(_unavailable_notes(inputs)),
+        data=tuple(_data_notes(inputs)),
+    )
+
+
+def _used_metrics(inputs: Inputs) -> list[tuple[Scope, str]]:
+    spec = inputs.spec
+    names: list[tuple[Scope, str]] = []
+    names += [("account", m) for m in spec.account_metrics.metrics]
+    names += [("account", m) for m in spec.account_metrics.time_series]
+    names += [("account", m) for m in spec.goals]
+    if spec.audience:
+        names += [("account", m) for m in spec.audience.metrics]
+    if spec.media:
+        names += [("media", spec.media.rank_by)]
+        for metrics in spec.media.metrics.values():
+            names += [("media", m) for m in metrics]
+    return list(dict.fromkeys(names))
+
+
+def metric_notes(inputs: Inputs) -> list[NoteItem]:
+    items = []
+    for scope, name in _used_metrics(inputs):
+        definition = inputs.definition(scope, name)
+        if definition is not None:
+            items.append(_derived_note(definition))
+            continue
+        metric = inputs.metric(scope, name)
+        if metric is None:
+            continue
+        flags = [f"unit: {definitions.unit_words(metric)}"]
+        if metric.unit == "milliseconds":
+            flags.append("shown as a duration")
+        if not metric.additive:
+            flags.append("unique accounts: never added up over days or posts")
+        if metric.estimated:
+            flags.append("estimated by Meta")
+        if metric.in_development:
+            flags.append("marked “in development” by Meta")
+        text = metric.description + (f" ({'; '.join(flags)}.)" if flags else "")
+        title = f"{metric.title} (per post)" if scope == "media" else metric.title
+        items.append(NoteItem(title, text))
+    return items
+
+
+_UNIT_WORDS = {
+    "percent": "shown as a percentage",
+    "duration": "in seconds, shown as a duration",
+    "count": "a count",
+    "number": "a number",
+}
+
+
+def _derived_note(definition: Definition) -> NoteItem:
+    """A derived metric's meaning, formula and unit (the definitions appendix reads these)."""
+    what = "Built-in derived metric" if definition.builtin else "Derived metric"
+    text = f"{definition.description} " if definition.description else ""
+    text += f"{what}: {definition.shown_formula} ({_UNIT_WORDS[definition.unit]})."
+    title = definition.title + (" (per post)" if definition.scope == "media" else "")
+    return NoteItem(title, text)
+
+
+def _unavailable_notes(inputs: Inputs) -> list[NoteItem]:
+    """Account-level gaps one by one; media-level gaps grouped by metric and reason."""
+    items: list[NoteItem] = []
+    media_ids = {m.id for m in inputs.current.media}
+    grouped: dict[tuple[str, str], int] = {}
+    limits = inputs.catalogue.limits
+    for gap in inputs.current.unavailable:
+        reason = f"{gap.reason} {definitions.explain(gap, limits)}".strip()
+        if gap.object_id in media_ids:
+            key = (gap.metric, reason)
+            grouped[key] = grouped.get(key, 0) + 1
+        else:
+            items.append(NoteItem(inputs.title("account", gap.metric), reason))
+    for (metric, reason), count in sorted(grouped.items()):
+        what = f"{count} post{'s' if count != 1 else ''}"
+        items.append(NoteItem(f"{inputs.title('media', metric)}, {what}", reason))
+    if inputs.previous is not None and inputs.comparison_label:
+        for gap in inputs.previous.unavailable:
+            if gap.object_id == inputs.previous.account.id:
+                title = f"{inputs.title('account', gap.metric)}, {inputs.comparison_label}"
+                reason = f"{gap.reason} {definitions.explain(gap, limits)}".strip()
+                items.append(NoteItem(title, reason))
+    return items
+
+
+def _days_note(inputs: Inputs) -> str:
+    """Which days the figures cover: Meta's days end at midnight Pacific time."""
+    fmt, ds = inputs.fmt, inputs.current
+    tz = inputs.spec.report.timezone
+    posts = f"posts are those published {fmt.month_day_interval(ds.since, ds.until)} ({tz} time)"
+    covered = ds.meta_days()
+    if covered is None:
+        return f"The period is resolved in {tz}; {posts}."
+    days = fmt.month_day_interval(*covered)
+    return (
+        f"Account figures cover the Pacific-time days {days} (Meta's day ends at midnight "
+        f"Pacific time, and a day in the charts is a Pacific day); {posts}."
+    )
+
+
+def _data_notes(inputs: Inputs) -> list[NoteItem]:
+    fmt, ds = inputs.fmt, inputs.current
+    settle = inputs.catalogue.limits.settle_hours
+    items = [
+        NoteItem(
+            "Data",
+            f"Fetched from Meta's Instagram Graph API {ds.api_version or ''} on "
+            f"{fmt.datetime(ds.fetched_at)}.".replace("  ", " "),
+        ),
+        NoteItem(
+            "Delay",
+            f"Meta may revise figures for up to {settle} hours; the last days of a period can "
+            "still change after a report is made.",
+        ),
+        NoteItem("Days", _days_note(inputs)),
+        NoteItem("Timezone", definitions.timezone_words(inputs.spec.report.timezone)),
+        NoteItem("Organic and paid", definitions.ORGANIC_AND_PAID),
+        NoteItem(
+            "Reach",
+            "Accounts reached counts unique accounts, so it is never added up over days or "
+            "posts. Meta answers at most 30 days per request: for longer periods the figure "
+            "covers the longest window Meta gave, and the card says which days.",
+        ),
+    ]
+    if inputs.snapshot:
+        items.append(
+            NoteItem(
+                "Snapshot",
+                f"The figures of this report were archived when it was made ({inputs.snapshot}): "
+                "rendering the period again gives the same report, whatever later fetches bring, "
+                "until `reporter render --refresh` replaces it.",
+            )
+        )
+    items += [NoteItem("Fetch", note) for note in ds.notes]
+    return items

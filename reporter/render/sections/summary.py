@@ -1,0 +1,255 @@
+"""The summary page: a KPI card per account metric and highlights computed from the data.
+
+Highlights are sentences built from figures in the dataset (largest change, best post, follower
+growth, publishing activity); when the data for one is missing, it is left out, never guessed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from reporter.dataset import Dataset, meta_days, totals
+from reporter.render.model import Highlight, Kpi, Trend
+
+if TYPE_CHECKING:
+    from reporter.render.inputs import Inputs
+
+PRODUCT_NOUNS = {
+    "FEED": ("post", "posts"),
+    "REELS": ("reel", "reels"),
+    "STORY": ("story", "stories"),
+}
+
+
+@dataclass(frozen=True)
+class Summary:
+    kpis: tuple[Kpi, ...]
+    highlights: tuple[Highlight, ...]
+    comparison: str | None
+    fetched: str = ""  # when the data was fetched: a report says how fresh its figures are
+
+
+@dataclass(frozen=True)
+class _Figure:
+    metric: str
+    current: totals.Total
+    previous: totals.Total | None
+
+
+def build(inputs: Inputs) -> Summary:
+    figures = [_figure(inputs, name) for name in inputs.spec.account_metrics.metrics]
+    kpis = tuple(_kpi(inputs, f) for f in figures)
+    fetched = inputs.fmt.datetime(inputs.current.fetched_at)
+    return Summary(kpis, tuple(_highlights(inputs, figures)), inputs.comparison_label, fetched)
+
+
+def _figure(inputs: Inputs, name: str) -> _Figure:
+    current = inputs.account_total(inputs.current, name)
+    previous = inputs.account_total(inputs.previous, name) if inputs.previous is not None else None
+    return _Figure(name, current, previous)
+
+
+def change(current: float | None, previous: float | None) -> tuple[float | None, float | None]:
+    """(absolute, relative) change; relative is None unless both values are ≥ 0 and the previous
+    one > 0 (a net follower growth going from −40 to 29 is no percentage)."""
+    if current is None or previous is None:
+        return None, None
+    delta = current - previous
+    return delta, (delta / previous if previous > 0 and current >= 0 else None)
+
+
+def _trend(delta: float | None) -> Trend:
+    if delta is None:
+        return "none"
+    return "up" if delta > 0 else "down" if delta < 0 else "flat"
+
+
+def _kpi(inputs: Inputs, figure: _Figure) -> Kpi:
+    fmt, unit = inputs.fmt, inputs.unit("account", figure.metric)
+    title = inputs.title("account", figure.metric)
+    cur = figure.current
+    if cur.value is None:
+        return Kpi(figure.metric, title, "n/a", "n/a", False, reason=cur.reason or "")
+    definition = inputs.definition("account", figure.metric)
+    if definition is not None and definition.kind == "best_time":
+        return _best_time_kpi(inputs, figure.metric, title)
+    sample = inputs.derived_value(inputs.current, figure.metric).sample if definition else ""
+    kpi = Kpi(
+        figure.metric,
+        title,
+        fmt.value(cur.value, unit, compact=True),
+        fmt.value(cur.value, unit),
+        True,
+        coverage=f"from {sample}" if sample else _coverage(inputs, cur.coverage),
+    )
+    prev = figure.previous
+    if prev is None:
+        note = "No comparison period." if inputs.comparison is None else "No comparison data."
+        return _replace(kpi, comparison_note=note)
+    if prev.value is None:
+        return _replace(kpi, comparison_note=f"{inputs.comparison_label}: n/a. {prev.reason}")
+    delta, ratio = change(cur.value, prev.value)
+    return _replace(
+        kpi,
+        previous=fmt.value(prev.value, unit, compact=True),
+        delta=_signed(inputs, delta, unit) if ratio is not None or not prev.value else "",
+        delta_percent=(
+            fmt.signed_percent(ratio)
+            if ratio is not None
+            else "new"
+            if not prev.value
+            else _signed(inputs, delta, unit)
+        ),
+        trend=_trend(delta),
+        comparison_note=_coverage(inputs, prev.coverage, prefix="comparison "),
+    )
+
+
+def _signed(inputs: Inputs, delta: float | None, unit: str) -> str:
+    """A change in the metric's unit: +1,234; a rate's change in percentage points."""
+    if delta is None or unit not in ("ratio", "number", "seconds"):
+        return inputs.fmt.signed(delta)
+    sign = "+" if delta > 0 else "−" if delta < 0 else ""
+    if unit == "ratio":
+        return sign + inputs.fmt.number(abs(delta) * 100, digits=1) + " pts"
+    return sign + inputs.fmt.value(abs(delta), unit)
+
+
+def best_time_text(inputs: Inputs, ds: Dataset, name: str) -> tuple[str, str]:
+    """(slot, sample) of a best-weekday or best-hour metric, in the report's language."""
+    got = inputs.derived_value(ds, name)
+    if got.value is None:
+        return "n/a", got.reason
+    definition = inputs.derived[name]
+    slot = int(got.value)
+    text = inputs.fmt.weekday(slot) if definition.group == "weekday" else inputs.fmt.hour(slot)
+    return text, got.sample
+
+
+def _best_time_kpi(inputs: Inputs, name: str, title: str) -> Kpi:
+    slot, sample = best_time_text(inputs, inputs.current, name)
+    kpi = Kpi(name, title, slot, slot, True, coverage=sample)
+    if inputs.previous is None:
+        return kpi
+    before, _ = best_time_text(inputs, inputs.previous, name)
+    return _replace(kpi, comparison_note=f"{inputs.comparison_label}: {before}")
+
+
+def _replace(kpi: Kpi, **changes: object) -> Kpi:
+    import dataclasses
+
+    return dataclasses.replace(kpi, **changes)  # type: ignore[arg-type]
+
+
+def _coverage(inputs: Inputs, coverage: totals.Coverage, prefix: str = "") -> str:
+    """Empty when the total covers the whole period; else which days it does cover."""
+    if coverage.days is None or coverage.since is None or coverage.until is None:
+        return ""
+    ds = inputs.current if not prefix else inputs.previous
+    if ds is None:
+        return ""
+    period_days = (ds.until - ds.since).days + 1
+    if coverage.days >= period_days:
+        return ""
+    # Meta's days are Pacific days: name the ones the window counted, not local dates
+    first, last = meta_days(coverage.since, coverage.until)
+    span = inputs.fmt.month_day_interval(first, last)
+    return f"{prefix}{span} only ({coverage.days} of {period_days} days)"
+
+
+def _highlights(inputs: Inputs, figures: list[_Figure]) -> list[Highlight]:
+    items = [
+        _largest_change(inputs, figures),
+        _best_media(inputs),
+        _followers(inputs),
+        _activity(inputs),
+    ]
+    return [h for h in items if h is not None]
+
+
+def _largest_change(inputs: Inputs, figures: list[_Figure]) -> Highlight | None:
+    best: tuple[float, _Figure, float] | None = None
+    for f in figures:
+        definition = inputs.definition("account", f.metric)
+        if f.previous is None or (definition is not None and definition.kind == "best_time"):
+            continue
+        _, ratio = change(f.current.value, f.previous.value)
+        if ratio is not None and (best is None or abs(ratio) > abs(best[0])):
+            best = (ratio, f, f.previous.value or 0.0)
+    if best is None or inputs.comparison_label is None:
+        return None
+    ratio, f, previous = best
+    unit = inputs.unit("account", f.metric)
+    verb = "rose" if ratio > 0 else "fell" if ratio < 0 else "held steady"
+    amount = f" {inputs.fmt.percent(abs(ratio))}" if ratio else ""
+    return Highlight(
+        "largest_change",
+        f"{inputs.title('account', f.metric)} {verb}{amount} to "
+        f"{inputs.fmt.value(f.current.value, unit)}, from {inputs.fmt.value(previous, unit)} in "
+        f"{inputs.comparison_label}: the largest change this period.",
+    )
+
+
+def _best_media(inputs: Inputs) -> Highlight | None:
+    media = inputs.spec.media
+    if media is None:
+        return None
+    rank_by = media.rank_by
+    ranked = [
+        (value, item)
+        for item in inputs.current.media
+        if item.product_type in media.product_types
+        and (value := inputs.media_value(item, rank_by)) is not None
+    ]
+    if not ranked:
+        return None
+    value, item = max(ranked, key=lambda pair: (pair[0], pair[1].timestamp))
+    noun = PRODUCT_NOUNS.get(item.product_type, ("post", "posts"))[0]
+    unit = inputs.unit("media", rank_by)
+    return Highlight(
+        "best_media",
+        f"The best {noun} of the period, published {inputs.fmt.date(item.timestamp)}, reached "
+        f"{inputs.fmt.value(value, unit)} {inputs.title('media', rank_by).lower()}.",
+    )
+
+
+def _followers(inputs: Inputs) -> Highlight | None:
+    series = inputs.current.series(inputs.current.account.id, "follower_count")
+    if not series:
+        return None
+    gained = sum(o.value for o in series)
+    text = f"{inputs.fmt.number(gained)} accounts started following the account"
+    if inputs.previous is not None:
+        before = inputs.previous.series(inputs.previous.account.id, "follower_count")
+        if before:
+            previous = sum(o.value for o in before)
+            _, ratio = change(gained, previous)
+            text += f" ({inputs.fmt.number(previous)} in {inputs.comparison_label}"
+            text += f", {inputs.fmt.signed_percent(ratio)})" if ratio is not None else ")"
+    count = inputs.current.account.followers_count
+    if count is not None:
+        text += (
+            f"; it had {inputs.fmt.number(count)} followers when the data was fetched "
+            f"({inputs.fmt.date(inputs.current.fetched_at)})"
+        )
+    return Highlight("followers", text + ".")
+
+
+def _activity(inputs: Inputs) -> Highlight | None:
+    media = inputs.spec.media
+    if media is None:
+        return None
+    parts = []
+    for product_type in media.product_types:
+        count = sum(1 for m in inputs.current.media if m.product_type == product_type)
+        one, many = PRODUCT_NOUNS[product_type]
+        parts.append(f"{inputs.fmt.number(count)} {one if count == 1 else many}")
+    if not parts:
+        return None
+    listing = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    text = f"Published {listing}"
+    if inputs.previous is not None:
+        before = sum(1 for m in inputs.previous.media if m.product_type in media.product_types)
+        text += f" ({inputs.fmt.number(before)} in total in {inputs.comparison_label})"
+    return Highlight("activity", text + ".")

@@ -1,0 +1,74 @@
+"""The delivery end of `reporter run --send`: one rendered report to its recipients through the
+ledger (run_jobs.deliver_report), and the words of its line; token-expiry warnings at the end."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from reporter.deliver.gate import Decision
+from reporter.errors import ReporterError
+from reporter.spec.models import Spec
+
+if TYPE_CHECKING:
+    from reporter.commands.fetch import World
+    from reporter.run.log import RunLog
+    from reporter.run.pipeline import Report, RunOptions
+
+
+def skipped_text(decisions: Sequence[Decision]) -> str:
+    skips = [d for d in decisions if d.action == "skip"]
+    if not skips:
+        return ""
+    reasons = sorted({d.reason for d in skips})
+    return f"{len(skips)} recipient(s) skipped: {'; '.join(reasons)} (--resend sends again)"
+
+
+def deliver_one(
+    report: Report, rendered: Any, store: Any, config: Any, options: RunOptions, world: World
+) -> tuple[Any, str]:
+    from reporter.run.jobs import deliver_report
+
+    try:
+        results = deliver_report(
+            spec=report.spec,
+            spec_dir=report.path.parent,
+            account=report.account,
+            period=report.period,
+            key=report.key,
+            rendered=rendered,
+            decisions=report.decisions,
+            store=store,
+            config=config,
+            now=world.now,
+            sandbox=options.sandbox,
+        )
+    except ReporterError as error:
+        return "failed", f"FAILED: {error}"
+    sent = [r for r in results if r.status == "sent"]
+    refused = [r for r in results if r.status != "sent"]
+    holds = [d for d in report.decisions if d.action == "hold"]
+    parts = [f"sent to {len(sent)} of {len(results)} recipient(s)"]
+    if skipped := skipped_text(report.decisions):
+        parts.append(skipped)
+    for result in refused:
+        parts.append(
+            f"refused {result.recipient}: {result.detail}; check the address in [delivery] "
+            "(the next run tries it again)"
+        )
+    parts += [f"held {d.recipient.address}: {d.reason}" for d in holds]
+    kind = "failed" if refused else "held" if holds else "sent"
+    if kind == "sent":
+        store.done_waiting(report.key)
+    text = "; ".join(parts)
+    return kind, f"FAILED: {text}" if kind == "failed" else text
+
+
+def token_warnings(specs: Sequence[Spec], target: Any, log: RunLog, world: World) -> None:
+    """Tokens about to expire: shown even with --quiet (cron should mail them in time)."""
+    from reporter.fetch.tokens import expiry_warnings
+
+    settings, token, base = target
+    for text in expiry_warnings(specs, settings=settings, token_for=token, base_url=base,
+                                environ=world.environ, now=world.now):  # fmt: skip
+        log.note(text, always=True)

@@ -1,0 +1,51 @@
+"""`reporter run --dry-run`: what `--send` would fetch, render and send, from the plan and the
+ledger; nothing is fetched, rendered, sent or written."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from reporter.commands.fetch import World
+from reporter.errors import ExitStatus
+from reporter.run.pipeline import Report, RunOptions, decide_report
+from reporter.run.review import review_required
+
+
+def dry_run(reports: Sequence[Report], options: RunOptions, world: World, where: str) -> int:
+    from reporter import catalogue
+    from reporter.commands.fetch import api_target, today_in
+    from reporter.plan.build import plan
+    from reporter.store.database import Store
+
+    accounts = list({r.account.id: r.account for r in reports}.values())
+    with api_target(accounts, sandbox=options.sandbox, world=world, serve=False) as target:
+        settings = target[0]
+    with Store.open(settings.store, write=False) as store:
+        for report in reports:
+            decide_report(report, store, options)
+            world.out.write(f"{report.path.name}: {report.account.name} {report.period.label}:\n")
+            if not report.needs_render:
+                world.out.write("  fetch and render nothing: nothing to send\n")
+            else:
+                sub = report.spec.model_copy(update={"accounts": [report.account]})
+                units = plan(
+                    sub,
+                    catalogue.load(),
+                    report.period,
+                    report.compare,
+                    today=today_in(report.spec, world.now),
+                ).units
+                stored = all(store.unit_complete(u.account.id, u.label) for u in units)
+                calls = sum(len(u.calls) for u in units)
+                what = "from the store" if stored else f"{calls} API calls, then media insights"
+                world.out.write(f"  fetch {what}; render {report.spec.output.formats}\n")
+            report.approved = store.approval(report.key) is not None
+            if review_required(report, options) and report.needs_render:
+                world.out.write("  review: render, write a review summary, send nothing yet\n")
+            elif report.needs_render and report.spec.delivery is not None:
+                world.out.write("  data-quality rules: checked after the fetch\n")
+            for d in report.decisions:
+                why = f": {d.reason}" if d.reason else ""
+                world.out.write(f"  {d.action} {d.recipient.role} {d.recipient.address}{why}\n")
+    world.out.write(f"dry run: nothing was fetched, rendered or sent (SMTP server {where})\n")
+    return int(ExitStatus.OK)

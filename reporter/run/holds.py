@@ -1,0 +1,57 @@
+"""What `reporter run --send` does with a report the data-quality rules hold (quality.py): the
+report line says nothing was sent, and one line per broken rule follows it (shown even with
+``--quiet``: cron mails them)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from reporter.dataset import Dataset
+from reporter.spec.models import Spec
+
+if TYPE_CHECKING:
+    from reporter.run.log import Line, RunLog
+    from reporter.run.pipeline import Report
+
+
+def hold_reasons(
+    spec: Spec, current: Dataset, previous: Dataset | None, token_problem: str | None
+) -> list[str]:
+    """The broken rules of a report that would be e-mailed (none for a render-only spec)."""
+    if spec.delivery is None:
+        return []
+    from reporter import catalogue
+    from reporter.deliver.quality import holds
+
+    return holds(spec, current, previous, catalogue=catalogue.load(), token_problem=token_problem)
+
+
+def token_failure(error: object) -> str | None:
+    """What a fetch's error says about the token, when the token is what failed."""
+    from reporter.graph.errors import TokenInvalid, TokenRefused
+
+    return str(error) if isinstance(error, TokenInvalid | TokenRefused) else None
+
+
+def token_hold(spec: Spec, problem: str) -> list[str]:
+    """A report not fetched because its token failed: held (it waits for a renewed token)."""
+    from reporter.deliver.quality import token_reason
+
+    if spec.delivery is None or not spec.quality.hold_on_token_failure:
+        return []
+    return [token_reason(problem)]
+
+
+def held_text(report: Report) -> str:
+    waiting = [d for d in report.decisions if d.action == "hold"]
+    return (
+        f"held by the data-quality rules: nothing was sent to {len(waiting)} recipient(s); "
+        "the next run sends it once the data is fine"
+    )
+
+
+def log_held(log: RunLog, line: Line, reasons: Sequence[str]) -> None:
+    log.report(line)
+    for reason in reasons:
+        log.note(f"  held: {reason}", always=True)

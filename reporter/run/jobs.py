@@ -1,0 +1,134 @@
+"""The two halves of one report's work after its fetch: rendering (CPU bound, in a worker
+process: ``render_job`` takes and returns plain picklable values) and delivery (in the process
+holding the store, so every ledger write goes through the run's one store connection)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from email.utils import parseaddr
+from pathlib import Path
+
+from reporter.dataset import Dataset
+from reporter.deliver.content import Headline, compose
+from reporter.deliver.gate import Decision, message_id
+from reporter.deliver.smtp import Outgoing, Result, SmtpConfig, make_message, send
+from reporter.periods import Period
+from reporter.spec.models import Account, Spec
+from reporter.store.database import Store
+from reporter.store.ledger import ReportKey
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    spec: Spec
+    spec_dir: Path
+    account: Account
+    current: Dataset
+    previous: Dataset | None
+    thumbnails: dict[str, bytes]
+    out_root: Path
+    now: dt.datetime  # when the report was first rendered (the archive's date)
+    commentary: str | None
+    headline: bool  # the e-mail's figures too
+
+
+@dataclass(frozen=True)
+class Rendered:
+    files: tuple[Path, ...]
+    pdf: bytes | None
+    headline: Headline | None
+    seconds: float
+
+
+def render_job(job: RenderJob) -> Rendered:
+    """Write the report's files; return them, the PDF's bytes and the e-mail's figures."""
+    from reporter.deliver.content import headline
+    from reporter.render.formatting import Formatter
+    from reporter.render.report import render_report
+
+    started = time.monotonic()
+    files = render_report(
+        job.spec,
+        job.account,
+        job.current,
+        job.previous,
+        thumbnails=job.thumbnails,
+        out_root=job.out_root,
+        now=job.now,
+        spec_dir=job.spec_dir,
+        commentary=job.commentary,
+        snapshot=Formatter(job.spec.report.locale, job.spec.report.timezone).datetime(job.now),
+    )
+    pdf = next((f for f in files if f.suffix == ".pdf"), None)
+    figures = None
+    if job.headline:
+        figures = headline(job.spec, job.account, job.current, job.previous, now=job.now)
+    return Rendered(
+        tuple(files),
+        pdf.read_bytes() if pdf is not None else None,
+        figures,
+        time.monotonic() - started,
+    )
+
+
+class LedgerHooks:
+    """deliver.send's hooks: each step of each message written to the ledger as it happens."""
+
+    def __init__(self, store: Store, key: ReportKey, now: dt.datetime) -> None:
+        self.store, self.key, self.now = store, key, now
+
+    def sending(self, item: Outgoing) -> None:
+        message_id = str(item.message["Message-ID"])
+        self.store.mark_sending(self.key, item.recipient, message_id, now=self.now)
+
+    def sent(self, item: Outgoing, reply: str) -> None:
+        self.store.mark_sent(self.key, item.recipient, reply, now=self.now)
+
+    def failed(self, item: Outgoing, detail: str) -> None:
+        self.store.mark_failed(self.key, item.recipient, detail, now=self.now)
+
+
+def deliver_report(
+    *,
+    spec: Spec,
+    spec_dir: Path,
+    account: Account,
+    period: Period,
+    key: ReportKey,
+    rendered: Rendered,
+    decisions: Sequence[Decision],
+    store: Store,
+    config: SmtpConfig,
+    now: dt.datetime,
+    sandbox: bool,
+) -> list[Result]:
+    """Send the report to every recipient decided "send"; the ledger follows each step.
+    Raises SmtpFailed (connection) or MessageTooLarge / MessageTemplateError (nothing sent)."""
+    assert rendered.pdf is not None and rendered.headline is not None and spec.delivery
+    body = compose(spec, account, period, rendered.headline, spec_dir=spec_dir, sandbox=sandbox)
+    domain = parseaddr(config.sender)[1].rpartition("@")[2] or "reporter.invalid"
+    outgoing = [
+        Outgoing(
+            d.recipient.address,
+            make_message(
+                sender=config.sender,
+                to=spec.delivery.to,
+                cc=spec.delivery.cc,
+                subject=body.subject,
+                text=body.text,
+                html=body.html,
+                attachment=(body.attachment_name, rendered.pdf),
+                date=now,
+                message_id=message_id(key, d.recipient.address, d.attempt, domain),
+                max_bytes=config.max_bytes,
+            ),
+        )
+        for d in decisions
+        if d.action == "send"
+    ]
+    if not outgoing:
+        return []
+    return send(outgoing, config=config, hooks=LedgerHooks(store, key, now))
