@@ -1,56 +1,55 @@
-"""The command line: parse arguments, call one plain function per verb, map errors to exit codes.
+"""The command line: click options, then one call to ``commands.<verb>`` with the World.
 
-Nothing else lives here. Heavy modules (requests, Jinja2, WeasyPrint) are imported inside the
-verbs that need them, so `reporter validate` stays fast in pre-commit hooks.
+Nothing else lives here. The World (clock, environment with ``.env``, settings, catalogue,
+streams) is built once per command by ``_world``; every error is mapped to its exit status by
+the one error handler. Commands are imported inside the verbs that call them, so `reporter
+validate` stays fast in pre-commit hooks (no requests, Jinja2 or WeasyPrint).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import click
 
 from reporter import __version__
-from reporter.errors import ExitStatus, ReporterError, UsageError
+from reporter.errors import ReporterError, error_handler
 
 if TYPE_CHECKING:
-    from reporter.commands.fetch import World
+    from reporter.world import World
 
-
-def _fail(error: ReporterError) -> None:
-    click.echo(f"error: {error}", err=True)
-    sys.exit(int(error.exit_status))
+ENV_FILE = Path(".env")  # read from the folder reporter runs in, under the real environment
 
 
 class ReporterGroup(click.Group):
-    """The one error handler: what the user can fix gets its message and exit status; anything
-    else is a bug, reported in one line with its traceback written to a log file (exit 3)."""
+    """Every command runs inside the one error handler (reporter/errors.py)."""
 
     def invoke(self, ctx: click.Context) -> object:
-        try:
+        with error_handler(
+            err=sys.stderr,
+            environ=os.environ,
+            clock=lambda: dt.datetime.now(dt.UTC),
+            passthrough=(click.exceptions.Exit, click.ClickException, click.Abort),
+        ):
             return super().invoke(ctx)
-        except ReporterError as error:
-            _fail(error)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
-            raise
-        except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            sys.exit(130)
-        except Exception as error:  # the last resort: any bug ends here
-            from reporter.errors import write_crash_log
 
-            log = write_crash_log(error)
-            click.echo(
-                f"unexpected error: {type(error).__name__}: {error}\n"
-                f"the traceback is in {log}; please report it",
-                err=True,
-            )
-            sys.exit(int(ExitStatus.UNEXPECTED))
-        return None
+
+def _world(now_text: str | None = None) -> World:
+    """The outside world of one command; ``--now`` (hidden) fixes its clock."""
+    from reporter.world import World, read_environment
+
+    try:
+        now = dt.datetime.fromisoformat(now_text) if now_text else dt.datetime.now(dt.UTC)
+    except ValueError:
+        raise ReporterError(f"--now: not an ISO date-time: {now_text!r}") from None
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=dt.UTC)
+    environ = read_environment(os.environ, ENV_FILE)  # tokens may live in .env too
+    return World(now=now, environ=environ, out=sys.stdout, err=sys.stderr, env_file=ENV_FILE)
 
 
 @click.group(
@@ -66,11 +65,7 @@ def main() -> None:
     """
 
 
-# --- spec verbs: validate, schema, catalogue ----------------------------------------------
-
-
-def _today(value: str | None) -> dt.date:
-    return dt.date.fromisoformat(value) if value else dt.date.today()
+# --- spec verbs: validate, schema, catalogue ------------------------------------------------------
 
 
 @main.command()
@@ -92,29 +87,18 @@ def validate(
 
     Exit status: 0 valid, 1 invalid (warnings too with --strict), 2 usage error.
     """
-    from reporter.diagnostics import FORMATTERS, summary
-    from reporter.spec.validate import validate_paths
+    from reporter.commands.validate import validate as command
 
-    results = validate_paths(paths, today=_today(today_text))
-    if not results:
-        folders = ", ".join(str(p) for p in paths)
-        click.echo(f"error: no spec (*.toml) found in {folders}", err=True)
-        sys.exit(int(ExitStatus.USAGE))
-    diagnostics = [d for r in results for d in r.diagnostics]
-    text = FORMATTERS[output_format](diagnostics)
-    if text:
-        click.echo(text)
-    click.echo(summary(diagnostics, len(results), strict=strict), err=output_format != "text")
-    failing = any(d.severity == "error" or strict for d in diagnostics)
-    sys.exit(int(ExitStatus.FAILED if failing else ExitStatus.OK))
+    now = f"{today_text}T12:00:00+00:00" if today_text else None  # --today: noon UTC that day
+    sys.exit(command(paths, output_format=output_format, strict=strict, world=_world(now)))
 
 
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of a report spec (for editors: taplo, Even Better TOML)."""
-    from reporter.spec.schema import json_schema
+    from reporter.commands.schema import schema as command
 
-    click.echo(json_schema())
+    sys.exit(command(world=_world()))
 
 
 @main.command()
@@ -130,30 +114,13 @@ def schema() -> None:
 )
 def catalogue(metric: str | None, scope: str | None, current: bool, output_format: str) -> None:
     """List the metric catalogue, or explain one METRIC."""
-    from reporter.catalogue import SCOPES, closest, load, show
+    from reporter.commands.catalogue import catalogue as command
 
-    data = load()
-    scopes = [s for s in SCOPES if scope in (None, s)]
-    if metric is None:
-        chosen = [
-            m
-            for m in data.metrics.values()
-            if m.scope in scopes and (not current or m.status == "current")
-        ]
-        if output_format == "json":
-            click.echo(show.as_json(chosen))
-        else:
-            click.echo(show.table(data, scopes[0] if scope else None, removed=not current))
-        return
-    found = [m for s in scopes if (m := data.get(s, metric)) is not None]
-    if not found:
-        hint = closest(metric, {m.name for m in data.metrics.values()})
-        did_you_mean = f"; did you mean {hint!r}?" if hint else ""
-        _fail(ReporterError(f"unknown metric {metric!r}{did_you_mean}"))
-    if output_format == "json":
-        click.echo(show.as_json(found))
-    else:
-        click.echo("\n\n".join(show.explain(m) for m in found))
+    chosen: Literal["account", "media"] | None = (
+        "media" if scope == "media" else ("account" if scope == "account" else None)
+    )
+    sys.exit(command(metric, scope=chosen, current=current, output_format=output_format,
+                     world=_world()))  # fmt: skip
 
 
 @main.command()
@@ -208,61 +175,13 @@ def sandbox(
     rate_limit: int,
 ) -> None:
     """Serve the local Instagram Graph API simulator on 127.0.0.1 until Ctrl-C."""
-    from reporter.sandbox.server import serve_forever
+    from reporter.commands.sandbox import sandbox as command
 
-    try:
-        now = dt.datetime.fromisoformat(now_text) if now_text else dt.datetime.now(dt.UTC)
-    except ValueError:
-        _fail(ReporterError(f"--now: not an ISO date-time: {now_text!r}"))
-        return
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=dt.UTC)
-    serve_forever(
-        port=port,
-        seed=seed,
-        now=now,
-        latency_ms=latency_ms,
-        fault_rate=fault_rate,
-        rate_limit=rate_limit,
-        out=sys.stdout,
-    )
+    sys.exit(command(port=port, seed=seed, latency_ms=latency_ms, fault_rate=fault_rate,
+                     rate_limit=rate_limit, world=_world(now_text)))  # fmt: skip
 
 
-# --- fetch verbs: plan, fetch, collect (owner: fetch; logic in reporter/fetch_verbs.py) --------
-
-
-def _fetch_world(now_text: str | None) -> World:
-    import os
-
-    from reporter.commands.fetch import World
-    from reporter.settings import read_environment
-
-    try:
-        now = dt.datetime.fromisoformat(now_text) if now_text else dt.datetime.now(dt.UTC)
-    except ValueError:
-        _fail(ReporterError(f"--now: not an ISO date-time: {now_text!r}"))
-        raise
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=dt.UTC)
-    environ = read_environment(os.environ, Path(".env"))  # tokens may live in .env too
-    return World(now=now, environ=environ, out=sys.stdout, err=sys.stderr)
-
-
-def _run_fetch_verb(verb: Callable[[], int]) -> None:
-    from reporter.diagnostics import format_text
-
-    try:
-        status = verb()
-    except ReporterError as error:
-        results = getattr(error, "results", None)
-        if results:
-            text = format_text([d for r in results for d in r.diagnostics])
-            if text:
-                click.echo(text, err=True)
-        _fail(error)
-        return
-    sys.exit(status)
-
+# --- fetch verbs: plan, fetch, collect ------------------------------------------------------------
 
 _period_option = click.option(
     "--period",
@@ -283,12 +202,10 @@ _now_option = click.option("--now", "now_text", metavar="ISO", hidden=True)
 @_now_option
 def plan(spec_path: Path, period_text: str | None, sandbox: bool, now_text: str | None) -> None:
     """Print the Graph API calls a fetch of SPEC would make, and their count; send nothing."""
-    from reporter.commands.fetch import run_plan
+    from reporter.commands.plan import plan as command
 
-    world = _fetch_world(now_text)
-    _run_fetch_verb(
-        lambda: run_plan(spec_path, period_text=period_text, sandbox=sandbox, world=world)
-    )
+    world = _world(now_text)
+    sys.exit(command(spec_path, period_text=period_text, sandbox=sandbox, world=world))
 
 
 @main.command()
@@ -315,20 +232,11 @@ def fetch(
     now_text: str | None,
 ) -> None:
     """Fetch SPEC's accounts for the period and its comparison period into the store."""
-    from reporter.commands.fetch import run_fetch
+    from reporter.commands.fetch import fetch as command
 
-    world = _fetch_world(now_text)
-    _run_fetch_verb(
-        lambda: run_fetch(
-            spec_path,
-            period_text=period_text,
-            json_path=json_path,
-            refresh=refresh,
-            offline=offline,
-            sandbox=sandbox,
-            world=world,
-        )
-    )
+    world = _world(now_text)
+    sys.exit(command(spec_path, period_text=period_text, json_path=json_path, refresh=refresh,
+                     offline=offline, sandbox=sandbox, world=world))  # fmt: skip
 
 
 @main.command()
@@ -340,15 +248,12 @@ def fetch(
 @_now_option
 def collect(spec_paths: tuple[Path, ...], sandbox: bool, now_text: str | None) -> None:
     """Daily cron job: store live stories (they vanish after 24 h) and yesterday's metrics."""
-    from reporter.commands.fetch import run_collect
+    from reporter.commands.collect import collect as command
 
-    world = _fetch_world(now_text)
-    _run_fetch_verb(lambda: run_collect(list(spec_paths), sandbox=sandbox, world=world))
+    sys.exit(command(list(spec_paths), sandbox=sandbox, world=_world(now_text)))
 
 
-# --- end of fetch verbs ---------------------------------------------------------------------
-
-# --- render verbs: render, run (owner: render; logic in reporter/render/verbs.py) -----------
+# --- render verbs: render, run --------------------------------------------------------------------
 
 _out_option = click.option(
     "--out",
@@ -384,20 +289,11 @@ def render(
 
     A period rendered before is rendered again from its archived data (the same report)
     unless --refresh."""
-    from reporter.commands.render import run_render
+    from reporter.commands.render import render as command
 
-    world = _fetch_world(now_text)
-    _run_fetch_verb(
-        lambda: run_render(
-            [spec_path],
-            period_text=period_text,
-            offline=offline,
-            sandbox=sandbox,
-            out=out,
-            world=world,
-            refresh=refresh,
-        )
-    )
+    world = _world(now_text)
+    sys.exit(command([spec_path], period_text=period_text, offline=offline, sandbox=sandbox,
+                     out=out, world=world, refresh=refresh))  # fmt: skip
 
 
 @main.command()
@@ -455,48 +351,16 @@ def run(
     held (the others were delivered); 2 invalid specs or settings (nothing fetched or sent);
     3 a bug (traceback in a crash log).
     """
+    from reporter.commands.run import run as command
+    from reporter.run.report import RunOptions
 
-    world = _fetch_world(now_text)
-    if (resend or only) and not send:
-        _fail(UsageError("--resend and --recipient go with --send"))
-    if review and not (send or dry_run):
-        _fail(UsageError("--review goes with --send or --dry-run"))
-    if send or dry_run:
-        from reporter.run.pipeline import RunOptions, run_reports
-
-        options = RunOptions(
-            dry_run=dry_run,
-            resend=resend,
-            only=only,
-            quiet=quiet,
-            log_file=log_file,
-            period_text=period_text,
-            out=out,
-            sandbox=sandbox,
-            review=review,
-        )
-        _run_fetch_verb(lambda: run_reports(list(paths), options=options, world=world))
-        return
-    from reporter.commands.render import run_render
-    from reporter.run.log import render_only_world
-    from reporter.run.pipeline import valid_specs
-
-    with render_only_world(world, quiet=quiet, log_file=log_file) as quiet_world:
-        _run_fetch_verb(
-            lambda: run_render(
-                [path for path, _ in valid_specs(paths, world)],
-                period_text=period_text,
-                offline=False,
-                sandbox=sandbox,
-                out=out,
-                world=quiet_world,
-            )
-        )
+    options = RunOptions(dry_run=dry_run, resend=resend, only=only, quiet=quiet,
+                         log_file=log_file, period_text=period_text, out=out, sandbox=sandbox,
+                         review=review)  # fmt: skip
+    sys.exit(command(list(paths), send=send, options=options, world=_world(now_text)))
 
 
-# --- end of render verbs --------------------------------------------------------------------
-
-# --- init (owner: delivery; logic in reporter/scaffold.py) -----------------------------------
+# --- init -----------------------------------------------------------------------------------------
 
 
 @main.command()
@@ -504,14 +368,12 @@ def run(
 def init(folder: Path) -> None:
     """Scaffold a repository of report definitions in DIR: a base spec, a client spec, .env.example,
     pre-commit and CI validation. Never overwrites a file."""
-    from reporter.commands.init import init as scaffold
+    from reporter.commands.init import init as command
 
-    for path in scaffold(folder):
-        click.echo(f"wrote {path}")
-    click.echo(f"next: cd {folder} && reporter validate . && reporter run clients --sandbox")
+    sys.exit(command(folder, world=_world()))
 
 
-# --- token verbs: tokens (owner: token health; logic in reporter/tokens_verb.py) ------------
+# --- token verbs: tokens --------------------------------------------------------------------------
 
 
 @main.command()
@@ -527,19 +389,12 @@ def init(folder: Path) -> None:
 @_now_option
 def tokens(paths: tuple[Path, ...], refresh: bool, sandbox: bool, now_text: str | None) -> None:
     """Check every account's token: set, accepted, permissions, expiry (default: specs in .)."""
-    from reporter.commands.tokens import run_tokens
+    from reporter.commands.tokens import tokens as command
 
-    world = _fetch_world(now_text)
-    _run_fetch_verb(
-        lambda: run_tokens(
-            list(paths), refresh=refresh, sandbox=sandbox, env_file=Path(".env"), world=world
-        )
-    )
+    sys.exit(command(list(paths), refresh=refresh, sandbox=sandbox, world=_world(now_text)))
 
 
-# --- end of token verbs ---------------------------------------------------------------------
-
-# --- review verbs: approve, pending (owner: review gate; logic in reporter/run_review.py) ---
+# --- review verbs: approve, pending ---------------------------------------------------------------
 
 
 @main.command()
@@ -564,35 +419,17 @@ def approve(
     """Send a report waiting for review or held, despite its holds: exactly once.
 
     SPEC|ID is a spec file (with --period) or a report id that `reporter pending` shows."""
-    from reporter.run.pipeline import RunOptions, run_reports
-    from reporter.run.review import approval_target, store_path
+    from reporter.commands.approve import approve as command
 
-    world = _fetch_world(now_text)
-
-    def approve_it() -> int:
-        where = store_path(world, sandbox=sandbox)
-        spec_path, period, only = approval_target(target, period_text, accounts, store_path=where)
-        options = RunOptions(
-            period_text=period, out=out, sandbox=sandbox, approve=True, accounts=only
-        )
-        return run_reports([spec_path], options=options, world=world)
-
-    _run_fetch_verb(approve_it)
+    world = _world(now_text)
+    sys.exit(command(target, period_text=period_text, accounts=accounts, out=out,
+                     sandbox=sandbox, world=world))  # fmt: skip
 
 
 @main.command()
 @_sandbox_option
 def pending(sandbox: bool) -> None:
     """List the reports that wait: for approval, or held by a data-quality rule, and why."""
-    from reporter.run.review import list_pending, store_path
+    from reporter.commands.pending import pending as command
 
-    world = _fetch_world(None)
-    _run_fetch_verb(
-        lambda: list_pending(store_path=store_path(world, sandbox=sandbox), out=world.out)
-    )
-
-
-# --- end of review verbs --------------------------------------------------------------------
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(int(ExitStatus.OK))
+    sys.exit(command(sandbox=sandbox, world=_world()))

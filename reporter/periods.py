@@ -1,7 +1,9 @@
-"""Reporting periods: a spec's timeframe resolved against a given day, and its comparison period.
+"""Reporting periods: the one place a timeframe becomes a Period, in the spec's timezone, and
+its comparison period.
 
-Pure functions of their arguments: the caller passes "today" in the spec's timezone, so nothing
-here reads a clock.
+Pure functions of their arguments: the caller passes the run's moment (the World's clock), so
+nothing here reads a clock. `report_periods` is what every command uses; the Period it gives is
+carried through plan, fetch, render and delivery.
 """
 
 from __future__ import annotations
@@ -9,8 +11,34 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Literal, Protocol
+from zoneinfo import ZoneInfo
 
-from reporter.spec.models import Comparison, DateRange, TimeframeName
+from reporter.errors import UsageError
+
+TimeframeName = Literal["last_month", "this_month", "last_7_days", "last_28_days", "last_90_days"]
+Comparison = Literal["previous_period", "previous_year", "none"]
+
+
+class Span(Protocol):
+    """An explicit timeframe (a spec's ``{ since = …, until = … }``)."""
+
+    @property
+    def since(self) -> dt.date: ...
+    @property
+    def until(self) -> dt.date: ...
+
+
+class Timeframed(Protocol):
+    """What a report's periods depend on (a spec's ``[report]`` table)."""
+
+    @property
+    def timeframe(self) -> TimeframeName | Span: ...
+    @property
+    def compare(self) -> Comparison: ...
+    @property
+    def timezone(self) -> str: ...
+
 
 _ROLLING_DAYS = {"last_7_days": 7, "last_28_days": 28, "last_90_days": 90}
 
@@ -51,9 +79,29 @@ def _month_of(year: int, month: int) -> Period:
     return Period(first, _month_end(first))
 
 
-def resolve(timeframe: TimeframeName | DateRange, today: dt.date) -> Period:
+def today_in(timezone: str, now: dt.datetime) -> dt.date:
+    """The day it is at ``now`` in ``timezone``: the one definition of "today"."""
+    return now.astimezone(ZoneInfo(timezone)).date()
+
+
+def report_periods(
+    report: Timeframed, period_text: str | None, now: dt.datetime
+) -> tuple[Period, Period | None]:
+    """A report's period (``--period``, else its timeframe on today in its timezone) and the
+    period it compares with."""
+    if period_text:
+        try:
+            period = parse_period(period_text)
+        except ValueError as error:
+            raise UsageError(f"--period: {error}") from None
+    else:
+        period = resolve(report.timeframe, today_in(report.timezone, now))
+    return period, comparison(period, report.compare)
+
+
+def resolve(timeframe: TimeframeName | Span, today: dt.date) -> Period:
     """The period a timeframe stands for when the report runs on ``today``."""
-    if isinstance(timeframe, DateRange):
+    if not isinstance(timeframe, str):
         return Period(timeframe.since, timeframe.until)
     if timeframe == "last_month":
         previous = today.replace(day=1) - dt.timedelta(days=1)

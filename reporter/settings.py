@@ -1,23 +1,23 @@
-"""Settings from the environment (``REPORTER_*``) and an optional ``.env`` file, and tokens.
+"""Settings from the environment (``REPORTER_*``) and an optional ``.env`` file.
 
-Settings never come from a spec: a spec is committed to git, settings and tokens are not. Each
-account's token is read from the environment variable its spec names (``token_env``), so one
-machine can hold many clients' tokens without any of them appearing in a file we write.
-SMTP settings are ``smtp_*`` and ``mail_*`` fields: `reporter run --send` needs at least
-``REPORTER_SMTP_HOST`` and ``REPORTER_MAIL_FROM``; the password is a SecretStr, never printed.
+Settings never come from a spec: a spec is committed to git, settings and tokens are not. The
+World reads the environment and ``.env`` once (world.py) and builds the settings from that one
+mapping with ``settings_from``; nothing else reads them. SMTP settings are ``smtp_*`` and
+``mail_*`` fields: `reporter run --send` needs at least ``REPORTER_SMTP_HOST`` and
+``REPORTER_MAIL_FROM``; the password is a SecretStr, never printed.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from reporter.errors import ReporterError, UsageError
-from reporter.spec.models import Account
+from reporter.errors import UsageError
+
+PREFIX = "REPORTER_"
 
 
 def default_data_dir(environ: Mapping[str, str]) -> Path:
@@ -26,19 +26,14 @@ def default_data_dir(environ: Mapping[str, str]) -> Path:
     return Path(base).expanduser() / "reporter"
 
 
-def _default_store() -> Path:
-    return default_data_dir(os.environ) / "store.sqlite3"
-
-
 class Settings(BaseSettings):
     """Run settings. Every field is ``REPORTER_<NAME>`` in the environment or ``.env``."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="REPORTER_", env_file=".env", extra="ignore", frozen=True
-    )
+    model_config = SettingsConfigDict(env_prefix=PREFIX, extra="ignore", frozen=True)
 
     store: Path = Field(
-        default_factory=_default_store,
+        None,  # filled in by the validator below
+        validate_default=True,
         description="SQLite store of fetched data (default: the per-user data directory).",
     )
     api_base_url: str | None = Field(
@@ -115,42 +110,29 @@ class Settings(BaseSettings):
         "them (Meta: up to 48 h); the newest answer wins.",
     )
 
-
-class MissingToken(ReporterError):
-    """An account's token variable is not set."""
-
-
-def read_environment(environ: Mapping[str, str], env_file: Path | None) -> dict[str, str]:
-    """The environment with a ``.env`` file's values underneath (the real environment wins)."""
-    values: dict[str, str] = {}
-    if env_file is not None and env_file.is_file():
-        from dotenv import dotenv_values
-
-        values = {k: v for k, v in dotenv_values(env_file).items() if v is not None}
-    return {**values, **environ}
+    @field_validator("store", mode="before")
+    @classmethod
+    def _default_store(cls, value: object, info: ValidationInfo) -> object:
+        if value is None:
+            environ = (info.context or {}).get("environ", {})
+            return default_data_dir(environ) / "store.sqlite3"
+        return value
 
 
-def token_for(account: Account, environ: Mapping[str, str]) -> SecretStr:
-    """The account's token from the variable ``account.token_env``; never logged or printed."""
-    value = environ.get(account.token_env, "").strip()
-    if not value:
-        raise MissingToken(
-            f"account {account.name} ({account.id}): the environment variable "
-            f"{account.token_env} is not set; put the account's access token there "
-            "(or in a .env file next to where you run reporter)"
-        )
-    return SecretStr(value)
-
-
-def load_settings(**overrides: object) -> Settings:
-    """Settings from the environment and ``.env``; invalid values are a usage error."""
-    from pydantic import ValidationError
-
+def settings_from(environ: Mapping[str, str]) -> Settings:
+    """The settings in ``environ`` (``REPORTER_*``, any case); invalid values are a usage
+    error. Unset fields keep their defaults and stay out of ``model_fields_set``."""
+    values = {
+        name[len(PREFIX) :].lower(): value
+        for name, value in environ.items()
+        if name.upper().startswith(PREFIX)
+    }
+    known = {k: v for k, v in values.items() if k in Settings.model_fields}
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return Settings.model_validate(known, context={"environ": environ})
     except ValidationError as error:
         problems = "; ".join(
-            f"REPORTER_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+            f"{PREFIX}{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
             for e in error.errors()
         )
         raise UsageError(f"invalid settings: {problems}") from None

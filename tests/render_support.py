@@ -15,10 +15,12 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image
 
+from reporter import catalogue
 from reporter.dataset import AccountInfo, Dataset, MediaItem, Observation, Unavailable
 from reporter.periods import Period
 from reporter.spec.models import Spec
 
+CATALOGUE = catalogue.load()
 ACCOUNT_ID = "17841400000000001"
 PACIFIC = ZoneInfo("America/Los_Angeles")
 OCTOBER = Period(dt.date(2026, 10, 1), dt.date(2026, 10, 31))

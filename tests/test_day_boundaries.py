@@ -76,7 +76,15 @@ def test_the_report_says_which_pacific_days_its_figures_cover() -> None:
 
     spec = rs.spec(report={"client": "Acme", "timezone": "Europe/Berlin"})
     current = rs.dataset(rs.OCTOBER)
-    html = build_html(spec, spec.accounts[0], current, None, thumbnails={}, now=rs.FETCHED_AT).html
+    html = build_html(
+        spec,
+        spec.accounts[0],
+        current,
+        None,
+        catalogue=rs.CATALOGUE,
+        thumbnails={},
+        now=rs.FETCHED_AT,
+    ).html
     assert (
         "Account figures cover the Pacific-time days Oct 1\u2009\u2013\u200931 (Meta's day ends "
         "at midnight Pacific time, and a day in the charts is a Pacific day); posts are those "

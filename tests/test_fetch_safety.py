@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 from fetch_support import ACME, GLOBEX, NORDLICHT, NOW, TINY, comparable, make_spec, run
 
-from reporter.commands.fetch import World, run_fetch
+from reporter.commands.fetch import fetch as run_fetch
 from reporter.sandbox import Sandbox
 from reporter.store.database import Store
+from reporter.world import World
 
 SPEC = """
 [report]
@@ -82,7 +83,8 @@ def test_no_token_in_anything_a_run_writes_even_when_requests_fail(
         monkeypatch.setenv("REPORTER_STORE", str(store))
         monkeypatch.setenv("REPORTER_TIMEOUT", "0.4")
         monkeypatch.setenv("REPORTER_MAX_RETRIES", "12")
-        world = World(now=NOW, environ=environ, out=out, err=err, sleep=lambda s: None)
+        world = World(now=NOW, environ={**os.environ, **environ}, out=out, err=err,
+                      sleep=lambda s: None)  # fmt: skip
         status = run_fetch(
             spec, period_text="2026-10", json_path=json_path, refresh=False, offline=False,
             sandbox=False, world=world,

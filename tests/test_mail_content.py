@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from reporter import catalogue
 from reporter.deliver.content import Headline, MessageTemplateError, compose
 from reporter.periods import Period
 from reporter.render.model import Kpi
@@ -89,8 +90,9 @@ def test_validate_checks_the_message_file_and_the_pdf(tmp_path: Path) -> None:
         '[report]\nclient = "Acme"\n[[accounts]]\nid = "1"\nname = "A"\ntoken_env = "T"\n'
         '[output]\nformats = ["html"]\n[delivery]\nto = ["a@b.example"]\nmessage = "mail.j2"\n'
     )
-    found = [(d.code, d.line, d.message) for d in validate_file(path, today=dt.date(2026, 11, 3))
-             .diagnostics if d.severity == "error"]  # fmt: skip
+    now = dt.datetime(2026, 11, 3, 12, tzinfo=dt.UTC)
+    result = validate_file(path, now=now, catalogue=catalogue.load())
+    found = [(d.code, d.line, d.message) for d in result.diagnostics if d.severity == "error"]
     assert found == [
         ("delivery-without-pdf", 8, '[delivery] e-mails the PDF, but output.formats has no "pdf"'),
         ("message-not-found", 11, 'no message template "mail.j2" next to the spec'),

@@ -35,8 +35,8 @@ def _notes(tmp: Path) -> tuple[str, list[Unavailable]]:
     current = dataclasses.replace(current, unavailable=(*current.unavailable, *gaps))
     spec = rs.spec(output={"formats": ["html"]})
     [page] = render_report(
-        spec, spec.accounts[0], current, rs.dataset(rs.SEPTEMBER, seed=2), thumbnails={},
-        out_root=tmp, now=rs.FETCHED_AT,
+        spec, spec.accounts[0], current, rs.dataset(rs.SEPTEMBER, seed=2),
+        catalogue=rs.CATALOGUE, thumbnails={}, out_root=tmp, now=rs.FETCHED_AT,
     )  # fmt: skip
     text = page.read_text(encoding="utf-8")
     notes = text[text.index('<section class="notes page">') :]

@@ -47,6 +47,7 @@ def _html(commentary: str | None = NOTES, **kw: object) -> str:
         spec.accounts[0],  # type: ignore[attr-defined]
         current,
         previous,
+        catalogue=rs.CATALOGUE,
         thumbnails={},
         now=rs.FETCHED_AT,
         commentary=commentary,
@@ -109,6 +110,7 @@ def test_division_by_zero_shows_na_with_the_reason() -> None:
         spec.accounts[0],  # type: ignore[attr-defined]
         broken,
         None,
+        catalogue=rs.CATALOGUE,
         thumbnails={},
         now=rs.FETCHED_AT,
     )
@@ -123,7 +125,15 @@ def test_top_media_ranked_by_a_media_derived_metric() -> None:
         media={"product_types": ["FEED", "REELS"], "metrics": media, "rank_by": "saves_share"},
     )
     current = rs.dataset()
-    rendered = build_html(spec, spec.accounts[0], current, None, thumbnails={}, now=rs.FETCHED_AT)
+    rendered = build_html(
+        spec,
+        spec.accounts[0],
+        current,
+        None,
+        catalogue=rs.CATALOGUE,
+        thumbnails={},
+        now=rs.FETCHED_AT,
+    )
     ratios = []
     for item in current.media:
         saved, reach = current.total(item.id, "saved"), current.total(item.id, "reach")
@@ -143,6 +153,7 @@ def test_pdf_reads_back_goals_and_commentary(tmp_path: Path) -> None:
         spec.accounts[0],  # type: ignore[attr-defined]
         current,
         None,
+        catalogue=rs.CATALOGUE,
         thumbnails={},
         out_root=tmp_path,
         now=rs.FETCHED_AT,
@@ -164,7 +175,13 @@ def test_ceiling_goals_read_lower_is_better() -> None:
         goals={"views": "at most 1000", "reach": "at most 500000"},
     )
     rendered = build_html(
-        spec, spec.accounts[0], rs.dataset(), None, thumbnails={}, now=rs.FETCHED_AT
+        spec,
+        spec.accounts[0],
+        rs.dataset(),
+        None,
+        catalogue=rs.CATALOGUE,
+        thumbnails={},
+        now=rs.FETCHED_AT,
     )
     text = _text(rendered.html)
     assert re.search(r"Views [\d,]+ ≤ 1,000 [\d,.]+% over the limit", text), text

@@ -48,6 +48,7 @@ def _render(
         spec.accounts[0],
         current,
         previous,
+        catalogue=rs.CATALOGUE,
         thumbnails=thumbs if thumbs is not None else rs.thumbnails(current),  # type: ignore[arg-type]
         out_root=tmp,
         now=rs.FETCHED_AT,
@@ -221,7 +222,13 @@ def test_locale_formats_numbers_dates_and_durations() -> None:
     for locale in ("en_US", "de_DE"):
         spec = rs.spec(report={"client": "Acme", "locale": locale, "timezone": "Europe/Berlin"})
         texts[locale] = build_html(
-            spec, spec.accounts[0], current, previous, thumbnails={}, now=rs.FETCHED_AT
+            spec,
+            spec.accounts[0],
+            current,
+            previous,
+            catalogue=rs.CATALOGUE,
+            thumbnails={},
+            now=rs.FETCHED_AT,
         ).html
     views = _window_total(current, "views", longest=False)
     de = Formatter("de_DE", "Europe/Berlin")
@@ -242,6 +249,12 @@ def test_previous_year_comparison_is_labelled() -> None:
     )
     spec = rs.spec(report={"client": "Acme", "compare": "previous_year"})
     html = build_html(
-        spec, spec.accounts[0], current, last_year, thumbnails={}, now=rs.FETCHED_AT
+        spec,
+        spec.accounts[0],
+        current,
+        last_year,
+        catalogue=rs.CATALOGUE,
+        thumbnails={},
+        now=rs.FETCHED_AT,
     ).html
     assert "compared with October 2025" in html

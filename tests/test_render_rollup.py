@@ -25,7 +25,9 @@ def test_rollup_sums_views_and_never_reach() -> None:
     spec = _spec()
     datasets = [rs.dataset(seed=1), rs.dataset(seed=2, scale=0.4)]
     reports = [
-        make_inputs(spec, account, ds, None, thumbnails={}, now=rs.FETCHED_AT)
+        make_inputs(
+            spec, account, ds, None, catalogue=rs.CATALOGUE, thumbnails={}, now=rs.FETCHED_AT
+        )
         for account, ds in zip(spec.accounts, datasets, strict=True)
     ]
     values = rollup.build("Acme group", reports)

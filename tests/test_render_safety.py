@@ -14,6 +14,7 @@ import pytest
 import render_support as rs
 
 from reporter.dataset import AccountInfo, Dataset
+from reporter.files import atomic_write
 from reporter.render import build_html, environment, images, render_report, write
 from reporter.render.pdf import ConfinedFetcher, write_pdf
 
@@ -85,6 +86,7 @@ def test_hostile_captions_leave_no_trace(hostile: tuple[str, Path]) -> None:
         spec.accounts[0],
         ds,
         None,
+        catalogue=rs.CATALOGUE,
         thumbnails={"profile": f"file://{folder}/secret.txt".encode()},
         out_root=folder / "out",
         now=rs.FETCHED_AT,
@@ -142,7 +144,13 @@ def test_broken_thumbnails_become_placeholders() -> None:
     ds = rs.dataset(rs.OCTOBER, media_count=6)
     spec = rs.spec()
     rendered = build_html(
-        spec, spec.accounts[0], ds, None, thumbnails=rs.thumbnails(ds), now=rs.FETCHED_AT
+        spec,
+        spec.accounts[0],
+        ds,
+        None,
+        catalogue=rs.CATALOGUE,
+        thumbnails=rs.thumbnails(ds),
+        now=rs.FETCHED_AT,
     )
     assert rendered.html.count('class="thumb placeholder"') >= 1
     assert rendered.html.count('class="thumb"') >= 1
@@ -176,7 +184,14 @@ def test_user_template_extends_the_default(tmp_path: Path) -> None:
     ds = rs.dataset(rs.OCTOBER, media_count=4)
     spec = rs.spec(report={"client": "Acme", "template": "brand"})
     html = build_html(
-        spec, spec.accounts[0], ds, None, thumbnails={}, now=rs.FETCHED_AT, spec_dir=tmp_path
+        spec,
+        spec.accounts[0],
+        ds,
+        None,
+        catalogue=rs.CATALOGUE,
+        thumbnails={},
+        now=rs.FETCHED_AT,
+        spec_dir=tmp_path,
     ).html
     assert "<p class=mine>Our take: 172.7K</p>" in html
     assert "Highlights" not in html  # the block was replaced
@@ -193,14 +208,14 @@ def test_atomic_write_leaves_no_partial_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     target = tmp_path / "out" / "report.pdf"
-    write.atomic_write(target, b"old")
+    atomic_write(target, b"old")
 
     def failing_fsync(fd: int) -> None:
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "fsync", failing_fsync)  # the write fails after half the bytes
     with pytest.raises(OSError, match="disk full"):
-        write.atomic_write(target, b"new")
+        atomic_write(target, b"new")
     monkeypatch.undo()
     assert target.read_bytes() == b"old"  # the old report is intact
     assert [p.name for p in target.parent.iterdir()] == ["report.pdf"]  # no temp file left

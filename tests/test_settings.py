@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from reporter.errors import UsageError
-from reporter.settings import MissingToken, load_settings, read_environment, token_for
+from reporter.fetch.target import MissingToken, token_for
+from reporter.settings import settings_from
 from reporter.spec.models import Account
+from reporter.world import read_environment
 
 ACCOUNT = Account(id="1", name="Acme", token_env="ACME_TOKEN")
 
 
 def test_defaults_resolve_the_store_in_the_user_data_dir(tmp_path: Path) -> None:
-    settings = load_settings()
+    settings = settings_from(os.environ)
     assert settings.store == tmp_path / "home" / ".local" / "share" / "reporter" / "store.sqlite3"
     assert settings.api_base_url is None and settings.max_workers == 8
 
@@ -24,7 +27,7 @@ def test_environment_and_dotenv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     (tmp_path / ".env").write_text("REPORTER_MAX_WORKERS=3\nREPORTER_TIMEOUT=5\n")
     monkeypatch.setenv("REPORTER_TIMEOUT", "7.5")
     monkeypatch.setenv("REPORTER_STORE", str(tmp_path / "x.db"))
-    settings = load_settings()
+    settings = settings_from(read_environment(os.environ, Path(".env")))
     assert (settings.max_workers, settings.timeout) == (3, 7.5)
     assert settings.store == tmp_path / "x.db" and "store" in settings.model_fields_set
 
@@ -32,7 +35,7 @@ def test_environment_and_dotenv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 def test_invalid_setting_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REPORTER_MAX_WORKERS", "lots")
     with pytest.raises(UsageError, match="invalid settings: REPORTER_MAX_WORKERS: "):
-        load_settings()
+        settings_from(os.environ)
 
 
 def test_token_from_the_named_variable_never_shown() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,9 +15,10 @@ import requests
 from click.testing import CliRunner
 
 from reporter.cli import main
-from reporter.commands.fetch import World, run_collect
-from reporter.commands.tokens import run_tokens
+from reporter.commands.collect import collect as run_collect
+from reporter.commands.tokens import tokens as run_tokens
 from reporter.sandbox import Sandbox
+from reporter.world import World
 
 NOW = dt.datetime(2026, 11, 2, 17, 0, tzinfo=dt.UTC)
 ACME = "17841400000000001"
@@ -68,10 +70,9 @@ def _run(
         "ACME_TOKEN": sb.token_for(ACME), "NORD_TOKEN": sb.token_for(NORDLICHT)
     }  # fmt: skip
     out, err = io.StringIO(), io.StringIO()
-    world = World(now=NOW, environ=env, out=out, err=err)
-    status = run_tokens(
-        [_spec(tmp_path)], refresh=refresh, sandbox=False, env_file=tmp_path / ".env", world=world
-    )
+    environ = {**os.environ, **env}  # the REPORTER_* settings are in the process environment
+    world = World(now=NOW, environ=environ, out=out, err=err, env_file=tmp_path / ".env")
+    status = run_tokens([_spec(tmp_path)], refresh=refresh, sandbox=False, world=world)
     secrets = {*sb.tokens.values(), sb.app_token, sb.expired_token}
     text = out.getvalue() + err.getvalue()
     for secret in secrets:
@@ -193,7 +194,8 @@ def test_collect_warns_about_a_token_expiring_soon_with_its_date(
         "NORD_TOKEN_EXPIRES_AT": "2026-11-10",
     }
     out, err = io.StringIO(), io.StringIO()
-    world = World(now=NOW, environ=environ, out=out, err=err, sleep=lambda s: None)
+    world = World(now=NOW, environ={**os.environ, **environ}, out=out, err=err,
+                  sleep=lambda s: None)  # fmt: skip
     status = run_collect([_spec(tmp_path)], sandbox=False, world=world)
     assert status == 0
     warnings = [line for line in err.getvalue().splitlines() if line.startswith("warning:")]

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from reporter import catalogue
 from reporter.cli import main
 from reporter.spec.load import merge
 from reporter.spec.validate import InvalidSpec, load_spec, validate_file, validate_paths
@@ -19,6 +20,15 @@ from reporter.spec.validate import InvalidSpec, load_spec, validate_file, valida
 ROOT = Path(__file__).parent.parent
 SPECS = Path(__file__).parent / "specs"
 TODAY = dt.date(2026, 11, 23)
+CATALOGUE = catalogue.load()
+
+
+def _noon(day: dt.date) -> dt.datetime:
+    """A moment of ``day`` that is that day in every timezone the tests use."""
+    return dt.datetime.combine(day, dt.time(12), dt.UTC)
+
+
+NOW = _noon(TODAY)
 
 
 def write(tmp_path: Path, text: str, name: str = "spec.toml") -> Path:
@@ -39,7 +49,7 @@ MINIMAL = """\
 
 
 def codes(path: Path, today: dt.date = TODAY) -> list[str]:
-    return [d.code for d in validate_file(path, today=today).diagnostics]
+    return [d.code for d in validate_file(path, now=_noon(today), catalogue=CATALOGUE).diagnostics]
 
 
 def test_example_spec_is_valid() -> None:
@@ -49,7 +59,7 @@ def test_example_spec_is_valid() -> None:
 
 
 def test_valid_folder_checks_bases_through_their_children() -> None:
-    results = validate_paths([SPECS / "valid"], today=TODAY)
+    results = validate_paths([SPECS / "valid"], now=NOW, catalogue=CATALOGUE)
     assert [r.path.name for r in results] == ["client.toml", "layout.toml", "minimal.toml"]
     assert not [d for r in results for d in r.errors]
     client = next(r for r in results if r.path.name == "client.toml")
@@ -63,7 +73,7 @@ def test_valid_folder_checks_bases_through_their_children() -> None:
 def test_a_base_on_its_own_is_only_checked_for_what_it_says(tmp_path: Path) -> None:
     base = write(tmp_path, '[report]\nlocale = "de_DE"\nclinet = "x"\n', "base.toml")
     write(tmp_path, 'extends = "base.toml"\n' + textwrap.dedent(MINIMAL), "child.toml")
-    results = {r.path.name: r for r in validate_paths([tmp_path], today=TODAY)}
+    results = {r.path.name: r for r in validate_paths([tmp_path], now=NOW, catalogue=CATALOGUE)}
     assert [d.code for d in results["base.toml"].diagnostics] == ["unknown-key"]
     # The child reports the base's unknown key too, in the base's file and line.
     child = results["child.toml"].diagnostics
@@ -113,7 +123,7 @@ def test_period_not_over_and_future_ranges_warn(tmp_path: Path) -> None:
     path = write(
         tmp_path, MINIMAL.replace('client = "Acme"', 'client = "Acme"\ntimeframe = "this_month"')
     )
-    result = validate_file(path, today=TODAY)
+    result = validate_file(path, now=_noon(TODAY), catalogue=CATALOGUE)
     assert [(d.severity, d.code) for d in result.diagnostics] == [("warning", "period-not-over")]
 
 
@@ -189,7 +199,7 @@ def test_a_bom_is_read_and_deep_nesting_is_a_diagnostic(tmp_path: Path) -> None:
     assert codes(bom) == []
     deep = tmp_path / "deep.toml"
     deep.write_text("x = " + "[" * 2000 + "]" * 2000 + "\n", encoding="utf-8")
-    result = validate_file(deep, today=TODAY)
+    result = validate_file(deep, now=_noon(TODAY), catalogue=CATALOGUE)
     assert [(d.code, d.message) for d in result.diagnostics] == [
         ("toml-syntax", "invalid TOML: nested too deeply to read")
     ]
@@ -205,10 +215,10 @@ def test_a_folder_without_specs_is_a_usage_error(tmp_path: Path) -> None:
 def test_load_spec_raises_with_the_diagnostics(tmp_path: Path) -> None:
     path = write(tmp_path, MINIMAL + '\n    [account_metrics]\n    metrics = ["reahc"]\n')
     with pytest.raises(InvalidSpec) as caught:
-        load_spec(path, today=TODAY)
+        load_spec(path, now=NOW, catalogue=CATALOGUE)
     assert [d.code for d in caught.value.results[0].errors] == ["unknown-metric"]
     assert "1 error in" in str(caught.value)
-    spec = load_spec(write(tmp_path, MINIMAL, "ok.toml"), today=TODAY)
+    spec = load_spec(write(tmp_path, MINIMAL, "ok.toml"), now=NOW, catalogue=CATALOGUE)
     assert spec.accounts[0].token_env == "ACME_IG_TOKEN"
 
 
@@ -240,4 +250,6 @@ def test_folders_skip_hidden_folders_and_tool_configuration(tmp_path: Path) -> N
     (tmp_path / ".venv").mkdir()
     write(tmp_path / ".venv", "x = 1\n", "junk.toml")
     write(tmp_path, "[project]\nname = 'x'\n", "pyproject.toml")
-    assert [r.path.name for r in validate_paths([tmp_path], today=TODAY)] == ["acme.toml"]
+    assert [r.path.name for r in validate_paths([tmp_path], now=NOW, catalogue=CATALOGUE)] == [
+        "acme.toml"
+    ]

@@ -11,12 +11,22 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reporter.diagnostics import format_github, format_json, format_text
+from reporter import catalogue
+from reporter.spec.diagnostics import format_github, format_json, format_text
 from reporter.spec.validate import validate_file
 
 EXAMPLE = Path(__file__).parent.parent / "reports.example.toml"
 BASE: dict[str, Any] = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
 TODAY = dt.date(2026, 11, 23)
+CATALOGUE = catalogue.load()
+
+
+def _noon(day: dt.date) -> dt.datetime:
+    """A moment of ``day`` that is that day in every timezone the tests use."""
+    return dt.datetime.combine(day, dt.time(12), dt.UTC)
+
+
+NOW = _noon(TODAY)
 FUZZ = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -117,7 +127,7 @@ def mutated_specs(draw: st.DrawFn) -> dict[str, Any]:
 
 
 def check_never_crashes(path: Path) -> None:
-    result = validate_file(path, today=TODAY)
+    result = validate_file(path, now=_noon(TODAY), catalogue=CATALOGUE)
     for formatter in (format_text, format_json, format_github):
         formatter(result.diagnostics)
     assert all(d.code and d.message for d in result.diagnostics)

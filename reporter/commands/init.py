@@ -12,7 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from reporter import __version__
-from reporter.errors import ReporterError
+from reporter.errors import ExitStatus, ReporterError
+from reporter.world import World
 
 # Where the pre-commit hook and CI install reporter from: the reporter repository you use.
 REPOSITORY = "https://example.org/your-fork/reporter"
@@ -123,7 +124,15 @@ FILES: dict[str, str] = {
 }
 
 
-def init(folder: Path) -> list[Path]:
+def init(folder: Path, *, world: World) -> int:
+    """`reporter init DIR`: write the scaffold and say what to run next."""
+    for path in scaffold(folder):
+        world.out.write(f"wrote {path}\n")
+    world.out.write(f"next: cd {folder} && reporter validate . && reporter run clients --sandbox\n")
+    return int(ExitStatus.OK)
+
+
+def scaffold(folder: Path) -> list[Path]:
     """Write the scaffold into ``folder`` (created if needed); the files written."""
     existing = [folder / name for name in FILES if (folder / name).exists()]
     if existing:

@@ -1,9 +1,9 @@
-"""`reporter render` and `reporter run` as plain functions: the CLI only forwards arguments.
+"""`reporter render SPEC` (and `reporter run` without --send): every account's report from the
+stored dataset and its comparison, fetching what the store lacks (``--offline``: only the store).
 
-Both load the spec, resolve the period, let the fetcher bring the store up to date (``render``
-with ``--offline`` only reads it) and render each account's report from the stored dataset and
-its comparison. An account whose data is missing or failed is reported and skipped; the others
-are still rendered (exit status 1 when any failed).
+A period rendered before is rendered again from its archive (the same report) unless
+``--refresh``. An account whose data is missing or failed is reported and skipped; the others are
+still rendered (exit status 1 when any failed).
 """
 
 from __future__ import annotations
@@ -11,19 +11,24 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from reporter.dataset import Dataset
 from reporter.errors import ExitStatus
+from reporter.fetch.execute import Options, Outcome, fetch
+from reporter.fetch.target import api_target, fetch_context
+from reporter.periods import Period, report_periods, today_in
+from reporter.plan.build import plan
+from reporter.render import rollup
+from reporter.render.formatting import Formatter
+from reporter.render.report import make_inputs, render_context, render_report, write_files
+from reporter.render.sections.commentary import load_commentary
+from reporter.spec.models import Account, Spec
+from reporter.spec.validate import load_spec
+from reporter.store.database import Store
+from reporter.world import World
 
-if TYPE_CHECKING:
-    from reporter.commands.fetch import World
-    from reporter.dataset import Dataset
-    from reporter.fetch.execute import Outcome
-    from reporter.spec.models import Account, Spec
-    from reporter.store.database import Store
 
-
-def run_render(
+def render(
     spec_paths: Sequence[Path],
     *,
     period_text: str | None,
@@ -36,17 +41,12 @@ def run_render(
     """``refresh``: fetch again and replace the archived datasets of an already rendered period
     (otherwise a period rendered before is rendered again from its archive, whatever the store
     holds now)."""
-    from reporter import catalogue
-    from reporter.commands.fetch import api_target, fetch_context, load_spec, periods_for, today_in
-    from reporter.fetch.execute import Options, fetch
-    from reporter.plan.build import plan
-    from reporter.store.database import Store
-
     status = int(ExitStatus.OK)
     for spec_path in spec_paths:
-        spec = load_spec(spec_path, today=world.now.date())
-        period, compare = periods_for(spec, period_text, world.now)
-        fetch_plan = plan(spec, catalogue.load(), period, compare, today=today_in(spec, world.now))
+        spec = load_spec(spec_path, now=world.now, catalogue=world.catalogue)
+        period, compare = report_periods(spec.report, period_text, world.now)
+        today = today_in(spec.report.timezone, world.now)
+        fetch_plan = plan(spec, world.catalogue, period, compare, today=today)
         with api_target(spec.accounts, sandbox=sandbox, world=world, serve=not offline) as target:
             ctx = fetch_context(target, world)
             settings = ctx.settings
@@ -73,9 +73,6 @@ def _render_outcomes(
     world: World,
     refresh: bool = False,
 ) -> int:
-    from reporter.render.formatting import Formatter
-    from reporter.render.report import render_report
-
     status = int(ExitStatus.OK)
     spec_key = str(spec_path.resolve())
     fmt = Formatter(spec.report.locale, spec.report.timezone)
@@ -109,10 +106,11 @@ def _render_outcomes(
             account,
             data,
             before,
-            thumbnails=load_thumbnails(store, data),
+            thumbnails=store.thumbnails_for(data),
             out_root=out or Path.cwd(),
             now=when,
             spec_dir=spec_path.parent,
+            catalogue=world.catalogue,
             commentary=commentary,
             snapshot=fmt.datetime(when),
         )
@@ -120,7 +118,8 @@ def _render_outcomes(
         for path in files:
             world.out.write(f"{account.name}: wrote {path}\n")
     if spec.rollup is not None and made:
-        for path in _render_rollup(spec, spec_path, made, store, out=out or Path.cwd()):
+        rolled = _render_rollup(spec, spec_path, made, out=out or Path.cwd(), world=world)
+        for path in rolled:
             world.out.write(f"{spec.rollup.name}: wrote {path}\n")
     return status
 
@@ -129,19 +128,24 @@ def _render_rollup(
     spec: Spec,
     spec_path: Path,
     made: Sequence[tuple[Account, Dataset, Dataset | None, dt.datetime]],
-    store: Store,
     *,
     out: Path,
+    world: World,
 ) -> list[Path]:
     """The combined report over the accounts just rendered, from the same (archived) data."""
-    from reporter.periods import Period
-    from reporter.render import rollup
-    from reporter.render.report import make_inputs, render_context, write_files
-
     assert spec.rollup is not None
     when = max(w for *_, w in made)
     reports = [
-        make_inputs(spec, account, data, before, thumbnails={}, now=when, spec_dir=spec_path.parent)
+        make_inputs(
+            spec,
+            account,
+            data,
+            before,
+            thumbnails={},
+            now=when,
+            spec_dir=spec_path.parent,
+            catalogue=world.catalogue,
+        )
         for account, data, before, _ in made
     ]
     values = rollup.build(spec.rollup.name, reports)
@@ -150,24 +154,3 @@ def _render_rollup(
     )
     period = Period(made[0][1].since, made[0][1].until)
     return write_files(spec, rendered, spec.rollup.name, period, out)
-
-
-def load_commentary(spec: Spec, spec_path: Path, period: str, account: str) -> str | None:
-    """The period's Markdown notes next to the spec; a missing file is no commentary."""
-    from reporter.spec.check_derived import commentary_path
-
-    found = commentary_path(spec, spec_path.parent, period=period, account=account)
-    if found is None or not found.is_file():
-        return None
-    return found.read_text(encoding="utf-8")
-
-
-def load_thumbnails(store: Store, dataset: Dataset) -> dict[str, bytes]:
-    """The stored pictures by media id, and the profile picture as ``profile``."""
-    pictures: dict[str, bytes] = {}
-    for media_id in [m.id for m in dataset.media]:
-        if (found := store.thumbnail(media_id)) is not None:
-            pictures[media_id] = found[1]
-    if (profile := store.thumbnail(dataset.account.id)) is not None:
-        pictures["profile"] = profile[1]
-    return pictures

@@ -10,18 +10,20 @@ In ``--sandbox`` mode nothing is written.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pydantic import SecretStr
 
-from reporter.commands.fetch import World, api_target, load_spec
 from reporter.errors import ExitStatus, UsageError
+from reporter.fetch.target import api_target
 from reporter.fetch.tokens import EXPIRES_SUFFIX, Health, check, expiry_line
+from reporter.files import atomic_write
 from reporter.settings import Settings
 from reporter.spec.models import Account, Spec
+from reporter.spec.validate import expand, load_spec
+from reporter.world import World
 
 REFRESH_HINT = (
     "curl -sG https://graph.instagram.com/refresh_access_token -d grant_type=ig_refresh_token "
@@ -30,18 +32,15 @@ REFRESH_HINT = (
 
 
 def _specs(paths: Sequence[Path], world: World) -> list[Spec]:
-    from reporter.spec.validate import expand
-
     files = expand(paths or [Path(".")])
     if not files:
         where = ", ".join(str(p) for p in paths) or "."
         raise UsageError(f"no spec files found in {where}")
-    return [load_spec(p, today=world.now.date()) for p in files]
+    return [load_spec(p, now=world.now, catalogue=world.catalogue) for p in files]
 
 
-def run_tokens(
-    paths: Sequence[Path], *, refresh: bool, sandbox: bool, env_file: Path, world: World
-) -> int:
+def tokens(paths: Sequence[Path], *, refresh: bool, sandbox: bool, world: World) -> int:
+    env_file = world.env_file
     specs = _specs(paths, world)
     accounts = [a for s in specs for a in s.accounts]
     with api_target(accounts, sandbox=sandbox, world=world) as (settings, token, base):
@@ -144,12 +143,4 @@ def _write_env(path: Path, values: dict[str, SecretStr]) -> None:
             out.append(line)
     out += [f"{k}={v.get_secret_value()}" for k, v in left.items()]
     mode = path.stat().st_mode & 0o777 if path.is_file() else 0o600
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
-            file.write("\n".join(out) + "\n")
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+    atomic_write(path, ("\n".join(out) + "\n").encode("utf-8"), mode=mode)

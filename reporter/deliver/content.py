@@ -58,7 +58,7 @@ def headline(
     previous: Dataset | None,
     *,
     now: dt.datetime,
-    catalogue: Catalogue | None = None,
+    catalogue: Catalogue,
 ) -> Headline:
     """The summary page's KPI cards and highlights, built by the report's own section builder
     so the e-mail and the PDF always show the same figures."""

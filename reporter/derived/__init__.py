@@ -13,9 +13,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, Literal
-
-from reporter.spec.models import Spec
+from typing import Any, Literal, Protocol
 
 Unit = Literal["percent", "count", "duration", "number"]
 Kind = Literal["formula", "best_time"]
@@ -61,7 +59,29 @@ def builtins() -> Mapping[str, Definition]:
     return {name: Definition(name=name, builtin=True, **entry) for name, entry in raw.items()}
 
 
-def definitions(spec: Spec) -> dict[str, Definition]:
+class Declared(Protocol):
+    """A spec's own ``[derived.NAME]`` table (spec.models.DerivedMetric)."""
+
+    @property
+    def formula(self) -> str: ...
+    @property
+    def title(self) -> str | None: ...
+    @property
+    def unit(self) -> Unit: ...
+    @property
+    def scope(self) -> Literal["account", "media"]: ...
+    @property
+    def description(self) -> str: ...
+
+
+class Declares(Protocol):
+    """A spec, as far as its derived metrics go."""
+
+    @property
+    def derived(self) -> Mapping[str, Declared]: ...
+
+
+def definitions(spec: Declares) -> dict[str, Definition]:
     """Every derived metric ``spec`` may name: built-ins, then the spec's own (which win)."""
     found = dict(builtins())
     for name, entry in spec.derived.items():

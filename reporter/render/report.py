@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reporter import catalogue as catalogue_mod
 from reporter.catalogue import Catalogue
 from reporter.dataset import Dataset
 from reporter.derived import definitions
+from reporter.files import atomic_write
 from reporter.periods import Period, comparison
 from reporter.render import context, environment, images, write
 from reporter.render.charts import Theme
@@ -42,7 +42,7 @@ def build_html(
     thumbnails: Mapping[str, bytes],
     now: dt.datetime,
     spec_dir: Path | None = None,
-    catalogue: Catalogue | None = None,
+    catalogue: Catalogue,
     commentary: str | None = None,
     snapshot: str = "",
 ) -> Rendered:
@@ -71,7 +71,7 @@ def make_inputs(
     thumbnails: Mapping[str, bytes],
     now: dt.datetime,
     spec_dir: Path | None = None,
-    catalogue: Catalogue | None = None,
+    catalogue: Catalogue,
     commentary: str | None = None,
     snapshot: str = "",
 ) -> Inputs:
@@ -97,7 +97,7 @@ def make_inputs(
         comparison=compare,
         current=current,
         previous=previous if compare is not None else None,
-        catalogue=catalogue or catalogue_mod.load(),
+        catalogue=catalogue,
         fmt=fmt,
         theme=theme,
         branding=branding,
@@ -157,7 +157,7 @@ def render_report(
     out_root: Path,
     now: dt.datetime,
     spec_dir: Path | None = None,
-    catalogue: Catalogue | None = None,
+    catalogue: Catalogue,
     commentary: str | None = None,
     snapshot: str = "",
 ) -> list[Path]:
@@ -193,7 +193,7 @@ def write_files(
     written: list[Path] = []
     formats = spec.output.formats
     if "html" in formats:
-        written.append(write.atomic_write(folder / f"{stem}.html", rendered.html.encode()))
+        written.append(atomic_write(folder / f"{stem}.html", rendered.html.encode()))
     if "pdf" in formats:
         from reporter.render import pdf  # WeasyPrint: imported only when a PDF is wanted
 
@@ -202,9 +202,7 @@ def write_files(
             roots=rendered.template_folders,
             base_url=rendered.user_folder or rendered.template_folders[-1],
         )
-        written.append(write.atomic_write(folder / f"{stem}.pdf", data))
+        written.append(atomic_write(folder / f"{stem}.pdf", data))
     if "csv" in formats:
-        written.append(
-            write.atomic_write(folder / f"{stem}.csv", write.tables_csv(rendered.tables))
-        )
+        written.append(atomic_write(folder / f"{stem}.csv", write.tables_csv(rendered.tables)))
     return written

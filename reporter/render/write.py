@@ -1,14 +1,11 @@
-"""Writing the outputs: where (the spec's directory pattern under an output root) and how
-(atomically: a temporary file in the same folder, then a rename, so a reader or a crash never
-sees half a PDF), plus the CSV of the report's tables."""
+"""Writing the outputs: where (the spec's directory pattern under an output root; the files
+themselves through reporter.files.atomic_write), and the CSV of the report's tables."""
 
 from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -37,28 +34,6 @@ def output_dir(pattern: str, *, root: Path, client: str, account: str, period: P
     if not folder.is_relative_to(root.resolve()):
         raise ValueError(f"output.directory {pattern!r} leads outside the output folder {root}")
     return folder
-
-
-def atomic_write(path: Path, data: bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        os.chmod(temp, 0o666 & ~_umask())  # mkstemp's 0600 would hide reports from the team
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 def tables_csv(tables: Iterable[Table]) -> bytes:

@@ -4,16 +4,18 @@ ledger (run_jobs.deliver_report), and the words of its line; token-expiry warnin
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
 
 from reporter.deliver.gate import Decision
+from reporter.deliver.smtp import SmtpConfig
 from reporter.errors import ReporterError
+from reporter.fetch.target import Target
+from reporter.fetch.tokens import expiry_warnings
+from reporter.run.jobs import Rendered, deliver_report
+from reporter.run.log import Kind, RunLog
+from reporter.run.report import Report, RunOptions
 from reporter.spec.models import Spec
-
-if TYPE_CHECKING:
-    from reporter.commands.fetch import World
-    from reporter.run.log import RunLog
-    from reporter.run.pipeline import Report, RunOptions
+from reporter.store.database import Store
+from reporter.world import World
 
 
 def skipped_text(decisions: Sequence[Decision]) -> str:
@@ -25,10 +27,13 @@ def skipped_text(decisions: Sequence[Decision]) -> str:
 
 
 def deliver_one(
-    report: Report, rendered: Any, store: Any, config: Any, options: RunOptions, world: World
-) -> tuple[Any, str]:
-    from reporter.run.jobs import deliver_report
-
+    report: Report,
+    rendered: Rendered,
+    store: Store,
+    config: SmtpConfig,
+    options: RunOptions,
+    world: World,
+) -> tuple[Kind, str]:
     try:
         results = deliver_report(
             spec=report.spec,
@@ -57,17 +62,15 @@ def deliver_one(
             "(the next run tries it again)"
         )
     parts += [f"held {d.recipient.address}: {d.reason}" for d in holds]
-    kind = "failed" if refused else "held" if holds else "sent"
+    kind: Kind = "failed" if refused else "held" if holds else "sent"
     if kind == "sent":
         store.done_waiting(report.key)
     text = "; ".join(parts)
     return kind, f"FAILED: {text}" if kind == "failed" else text
 
 
-def token_warnings(specs: Sequence[Spec], target: Any, log: RunLog, world: World) -> None:
+def token_warnings(specs: Sequence[Spec], target: Target, log: RunLog, world: World) -> None:
     """Tokens about to expire: shown even with --quiet (cron should mail them in time)."""
-    from reporter.fetch.tokens import expiry_warnings
-
     settings, token, base = target
     for text in expiry_warnings(specs, settings=settings, token_for=token, base_url=base,
                                 environ=world.environ, now=world.now):  # fmt: skip

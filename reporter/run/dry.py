@@ -3,43 +3,35 @@ ledger; nothing is fetched, rendered, sent or written."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
-from reporter.commands.fetch import World
 from reporter.errors import ExitStatus
-from reporter.run.pipeline import Report, RunOptions, decide_report
+from reporter.fetch.target import store_path
+from reporter.periods import today_in
+from reporter.plan.build import plan
+from reporter.run.report import Report, RunOptions, decided
 from reporter.run.review import review_required
+from reporter.store.database import Store
+from reporter.world import World
 
 
 def dry_run(reports: Sequence[Report], options: RunOptions, world: World, where: str) -> int:
-    from reporter import catalogue
-    from reporter.commands.fetch import api_target, today_in
-    from reporter.plan.build import plan
-    from reporter.store.database import Store
-
-    accounts = list({r.account.id: r.account for r in reports}.values())
-    with api_target(accounts, sandbox=options.sandbox, world=world, serve=False) as target:
-        settings = target[0]
-    with Store.open(settings.store, write=False) as store:
+    with Store.open(store_path(world, sandbox=options.sandbox), write=False) as store:
         for report in reports:
-            decide_report(report, store, options)
+            report = decided(report, store, options)
             world.out.write(f"{report.path.name}: {report.account.name} {report.period.label}:\n")
             if not report.needs_render:
                 world.out.write("  fetch and render nothing: nothing to send\n")
             else:
                 sub = report.spec.model_copy(update={"accounts": [report.account]})
-                units = plan(
-                    sub,
-                    catalogue.load(),
-                    report.period,
-                    report.compare,
-                    today=today_in(report.spec, world.now),
-                ).units
+                today = today_in(report.spec.report.timezone, world.now)
+                units = plan(sub, world.catalogue, report.period, report.compare, today=today).units
                 stored = all(store.unit_complete(u.account.id, u.label) for u in units)
                 calls = sum(len(u.calls) for u in units)
                 what = "from the store" if stored else f"{calls} API calls, then media insights"
                 world.out.write(f"  fetch {what}; render {report.spec.output.formats}\n")
-            report.approved = store.approval(report.key) is not None
+            report = dataclasses.replace(report, approved=store.approval(report.key) is not None)
             if review_required(report, options) and report.needs_render:
                 world.out.write("  review: render, write a review summary, send nothing yet\n")
             elif report.needs_render and report.spec.delivery is not None:

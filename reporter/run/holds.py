@@ -5,39 +5,36 @@ report line says nothing was sent, and one line per broken rule follows it (show
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
+from reporter.catalogue import Catalogue
 from reporter.dataset import Dataset
+from reporter.deliver.quality import holds, token_reason
+from reporter.graph.errors import TokenInvalid, TokenRefused
+from reporter.run.log import Line, RunLog
+from reporter.run.report import Report
 from reporter.spec.models import Spec
-
-if TYPE_CHECKING:
-    from reporter.run.log import Line, RunLog
-    from reporter.run.pipeline import Report
 
 
 def hold_reasons(
-    spec: Spec, current: Dataset, previous: Dataset | None, token_problem: str | None
+    spec: Spec,
+    current: Dataset,
+    previous: Dataset | None,
+    token_problem: str | None,
+    catalogue: Catalogue,
 ) -> list[str]:
     """The broken rules of a report that would be e-mailed (none for a render-only spec)."""
     if spec.delivery is None:
         return []
-    from reporter import catalogue
-    from reporter.deliver.quality import holds
-
-    return holds(spec, current, previous, catalogue=catalogue.load(), token_problem=token_problem)
+    return holds(spec, current, previous, catalogue=catalogue, token_problem=token_problem)
 
 
 def token_failure(error: object) -> str | None:
     """What a fetch's error says about the token, when the token is what failed."""
-    from reporter.graph.errors import TokenInvalid, TokenRefused
-
     return str(error) if isinstance(error, TokenInvalid | TokenRefused) else None
 
 
 def token_hold(spec: Spec, problem: str) -> list[str]:
     """A report not fetched because its token failed: held (it waits for a renewed token)."""
-    from reporter.deliver.quality import token_reason
-
     if spec.delivery is None or not spec.quality.hold_on_token_failure:
         return []
     return [token_reason(problem)]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from email.utils import parseaddr
 from pathlib import Path
 
+from reporter.catalogue import Catalogue
 from reporter.dataset import Dataset
 from reporter.deliver.content import Headline, compose
 from reporter.deliver.gate import Decision, message_id
@@ -33,6 +34,7 @@ class RenderJob:
     now: dt.datetime  # when the report was first rendered (the archive's date)
     commentary: str | None
     headline: bool  # the e-mail's figures too
+    catalogue: Catalogue
 
 
 @dataclass(frozen=True)
@@ -59,13 +61,16 @@ def render_job(job: RenderJob) -> Rendered:
         out_root=job.out_root,
         now=job.now,
         spec_dir=job.spec_dir,
+        catalogue=job.catalogue,
         commentary=job.commentary,
         snapshot=Formatter(job.spec.report.locale, job.spec.report.timezone).datetime(job.now),
     )
     pdf = next((f for f in files if f.suffix == ".pdf"), None)
     figures = None
     if job.headline:
-        figures = headline(job.spec, job.account, job.current, job.previous, now=job.now)
+        figures = headline(
+            job.spec, job.account, job.current, job.previous, now=job.now, catalogue=job.catalogue
+        )
     return Rendered(
         tuple(files),
         pdf.read_bytes() if pdf is not None else None,

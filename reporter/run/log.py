@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TextIO
 
 if TYPE_CHECKING:
-    from reporter.commands.fetch import World
+    from reporter.world import World
 
 Kind = Literal["sent", "already sent", "rendered", "held", "failed"]
 BAD: frozenset[Kind] = frozenset({"held", "failed"})

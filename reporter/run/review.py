@@ -6,20 +6,21 @@ with the holds it overrides, and sends through the same ledger and gate: exactly
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shlex
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TextIO
 
+from reporter.dataset import Dataset
+from reporter.errors import ExitStatus, UsageError
+from reporter.run.jobs import Rendered
+from reporter.run.report import Report, RunOptions
+from reporter.store.database import Store
 from reporter.store.ledger import ReportKey
-
-if TYPE_CHECKING:
-    from reporter.dataset import Dataset
-    from reporter.run.jobs import Rendered
-    from reporter.run.pipeline import Report, RunOptions
-    from reporter.store.database import Store
-    from reporter.store.review import Waiting
+from reporter.store.review import Waiting
+from reporter.world import World
 
 
 def review_required(report: Report, options: RunOptions) -> bool:
@@ -29,12 +30,12 @@ def review_required(report: Report, options: RunOptions) -> bool:
     return options.review or delivery.review
 
 
-def for_review(report: Report, current: Dataset, reasons: Sequence[str]) -> None:
-    """Render the report, but deliver nothing: it waits for approval."""
-    report.review, report.current, report.reasons = True, current, list(reasons)
+def for_review(report: Report, current: Dataset, reasons: Sequence[str]) -> Report:
+    """The report to render, but deliver nothing: it waits for approval."""
+    return dataclasses.replace(report, review=True, current=current, reasons=tuple(reasons))
 
 
-def approve(key: ReportKey, store: Store, world: Any) -> None:
+def approve(key: ReportKey, store: Store, world: World) -> None:
     """Record the approval of one report, with the holds it is approved despite."""
     waiting = store.waiting(key)
     despite = [r for w in waiting for r in w.reasons]
@@ -82,7 +83,7 @@ def summary_text(report: Report, rendered: Rendered) -> str:
     return "\n".join(lines)
 
 
-def await_review(report: Report, rendered: Rendered, store: Store, world: Any) -> str:
+def await_review(report: Report, rendered: Rendered, store: Store, world: World) -> str:
     """Write the review summary next to the report; the report waits. The run's line."""
     first = rendered.files[0]
     summary = first.with_name(f"{first.stem}.review.txt")
@@ -124,9 +125,6 @@ def approval_target(
 ) -> tuple[Path, str, tuple[str, ...]]:
     """`reporter approve TARGET`: a spec file (with --period), or a report id from
     `reporter pending`. The spec, period and accounts to run with approval."""
-    from reporter.errors import UsageError
-    from reporter.store.database import Store
-
     if Path(target).is_file():
         if period_text is None:
             raise UsageError(f"{target}: a spec needs --period (or approve a report id)")
@@ -154,23 +152,11 @@ def _looks_like_an_id(text: str) -> bool:
     return 4 <= len(text) <= 8 and all(c in "0123456789abcdef" for c in text.lower())
 
 
-def store_path(world: Any, *, sandbox: bool) -> Path:
-    """The store `reporter run` uses (the sandbox's own one with --sandbox)."""
-    from reporter.settings import default_data_dir, load_settings
-
-    settings = load_settings()
-    if sandbox and "store" not in settings.model_fields_set:
-        return default_data_dir(world.environ) / "sandbox.sqlite3"
-    return settings.store
-
-
 def list_pending(*, store_path: Path, out: TextIO) -> int:
-    from reporter.store.database import Store
-
     with Store.open(store_path, write=False) as store:
         waiting = store.waiting()
     for line in pending_lines(waiting):
         out.write(line + "\n")
     if not waiting:
         out.write("nothing waits: every report was sent or is still to be run\n")
-    return 0
+    return int(ExitStatus.OK)

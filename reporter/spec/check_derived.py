@@ -15,8 +15,8 @@ from pathlib import Path
 from reporter.catalogue import Catalogue, closest
 from reporter.derived import SPECIAL_NAMES, Definition, definitions
 from reporter.derived.resolve import Problem, Resolver
-from reporter.diagnostics import Diagnostic, KeyPath
 from reporter.periods import resolve
+from reporter.spec.diagnostics import Diagnostic, KeyPath
 from reporter.spec.models import Spec
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")

@@ -11,11 +11,11 @@ from email.utils import parseaddr
 from pathlib import Path
 
 from reporter.catalogue import Catalogue, closest, version_tuple
-from reporter.diagnostics import Diagnostic, KeyPath
 from reporter.periods import comparison, resolve
 from reporter.spec.check_wording import error as _error
 from reporter.spec.check_wording import looks_like_token, q, token_in_spec
 from reporter.spec.check_wording import warning as _warning
+from reporter.spec.diagnostics import Diagnostic, KeyPath
 from reporter.spec.models import Spec
 
 PLACEHOLDERS = ("client", "account", "period", "year", "month")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from reporter.diagnostics import Diagnostic, KeyPath
+from reporter.spec.diagnostics import Diagnostic, KeyPath
 
 # Meta user tokens start with EAA (Facebook Login) or IG (Instagram Login) and run long.
 _TOKEN = re.compile(r"^(EAA|IGQ|IGAA)[A-Za-z0-9_\-]{20,}$")

@@ -12,12 +12,12 @@ from collections.abc import Sequence
 
 from reporter.catalogue import Catalogue, Metric, Scope, closest
 from reporter.derived import definitions
-from reporter.diagnostics import Diagnostic, KeyPath
 from reporter.spec.check_derived import check_derived
 from reporter.spec.check_values import ValueChecker
 from reporter.spec.check_wording import choices, q
 from reporter.spec.check_wording import error as _error
 from reporter.spec.check_wording import warning as _warning
+from reporter.spec.diagnostics import Diagnostic, KeyPath
 from reporter.spec.models import Spec
 
 

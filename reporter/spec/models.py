@@ -13,8 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-TimeframeName = Literal["last_month", "this_month", "last_7_days", "last_28_days", "last_90_days"]
-Comparison = Literal["previous_period", "previous_year", "none"]
+from reporter.periods import Comparison, TimeframeName
+
 ProductType = Literal["FEED", "REELS", "STORY"]
 OutputFormat = Literal["html", "pdf", "csv"]
 Login = Literal["facebook", "instagram"]

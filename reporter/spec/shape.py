@@ -18,8 +18,8 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from reporter.catalogue import closest
-from reporter.diagnostics import Diagnostic, KeyPath
 from reporter.spec.check_wording import choices, looks_like_token, q, token_in_spec
+from reporter.spec.diagnostics import Diagnostic, KeyPath
 from reporter.spec.models import Spec
 
 _TOKEN_KEYS = {"token", "access_token", "accesstoken", "api_token", "ig_token", "fb_token"}

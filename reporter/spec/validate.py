@@ -16,13 +16,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from reporter.catalogue import Catalogue
-from reporter.catalogue import load as load_catalogue
-from reporter.diagnostics import Diagnostic, KeyPath, sort_key
 from reporter.errors import ExitStatus, ReporterError
+from reporter.periods import today_in
 from reporter.spec.check_derived import check_commentary
 from reporter.spec.check_values import check_files
 from reporter.spec.check_wording import iter_strings, looks_like_token, token_in_spec
 from reporter.spec.checks import check
+from reporter.spec.diagnostics import Diagnostic, KeyPath, format_text, sort_key
 from reporter.spec.load import LoadedSpec, ParseCache, load
 from reporter.spec.locate import locate
 from reporter.spec.models import Spec
@@ -61,6 +61,9 @@ class InvalidSpec(ReporterError):
         count = sum(len(r.errors) for r in self.results)
         names = ", ".join(str(r.path) for r in self.results if r.errors)
         super().__init__(f"{count} error{'s' if count != 1 else ''} in {names}")
+
+    def details(self) -> str:
+        return format_text([d for r in self.results for d in r.diagnostics])
 
 
 def _drop(data: Any, path: KeyPath) -> bool:
@@ -147,12 +150,13 @@ def _position(spec: LoadedSpec, diagnostic: Diagnostic) -> Diagnostic:
 def validate_file(
     path: Path,
     *,
-    today: dt.date,
-    catalogue: Catalogue | None = None,
+    now: dt.datetime,
+    catalogue: Catalogue,
     standalone: bool = True,
     cache: ParseCache | None = None,
 ) -> FileResult:
-    """All diagnostics for one spec file (and the files it extends)."""
+    """All diagnostics for one spec file (and the files it extends). ``now`` is the run's
+    moment: "today" is its day in the spec's timezone."""
     loaded = load(path, cache=cache)
     if not loaded.ok:
         located = [_position(loaded, d) for d in loaded.diagnostics]
@@ -161,7 +165,7 @@ def validate_file(
     tokens = _token_scan(loaded.data)
     spec, diagnostics = _shape(loaded.data, abstract=abstract)
     if spec is not None:
-        diagnostics += check(spec, catalogue or load_catalogue(), today)
+        diagnostics += check(spec, catalogue, today := _today(spec, now))
         if not abstract:
             diagnostics += check_files(spec, path.parent)
         diagnostics += check_commentary(spec, path.parent, today)
@@ -171,6 +175,15 @@ def validate_file(
     diagnostics = tokens + [d for d in diagnostics if d.path not in covered]
     located = [_position(loaded, d) for d in diagnostics]
     return FileResult(path, None if abstract else spec, sorted(located, key=sort_key))
+
+
+def _today(spec: Spec, now: dt.datetime) -> dt.date:
+    """The run's day in the spec's timezone; in UTC while that timezone is unknown (the value
+    checks report it)."""
+    try:
+        return today_in(spec.report.timezone, now)
+    except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError
+        return now.astimezone(dt.UTC).date()
 
 
 # TOML files a repository of report definitions may hold that are not specs.
@@ -192,24 +205,25 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-def validate_paths(paths: Iterable[Path], *, today: dt.date) -> list[FileResult]:
+def validate_paths(
+    paths: Iterable[Path], *, now: dt.datetime, catalogue: Catalogue
+) -> list[FileResult]:
     """Validate files and folders. A file another file in the set extends is a base: it is
     checked through its children, and on its own only for syntax and unknown keys."""
     files = expand(paths)
-    catalogue = load_catalogue()
     cache: ParseCache = {}
     bases = {b.resolve() for f in files for b in load(f, cache=cache).bases}
     return [
         validate_file(
-            f, today=today, catalogue=catalogue, standalone=f.resolve() not in bases, cache=cache
+            f, now=now, catalogue=catalogue, standalone=f.resolve() not in bases, cache=cache
         )
         for f in files
     ]
 
 
-def load_spec(path: Path, *, today: dt.date) -> Spec:
+def load_spec(path: Path, *, now: dt.datetime, catalogue: Catalogue) -> Spec:
     """The validated spec at ``path``; raises InvalidSpec with its diagnostics otherwise."""
-    result = validate_file(path, today=today)
+    result = validate_file(path, now=now, catalogue=catalogue)
     if result.errors or result.spec is None:
         raise InvalidSpec([result])
     return result.spec

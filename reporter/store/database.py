@@ -306,6 +306,16 @@ class Store(LedgerMixin, ReviewMixin):
             ).fetchone()
         return (str(row[0]), bytes(row[1])) if row else None
 
+    def thumbnails_for(self, dataset: Dataset) -> dict[str, bytes]:
+        """A dataset's stored pictures by media id, and the profile picture as ``profile``."""
+        pictures: dict[str, bytes] = {}
+        for media_id in [m.id for m in dataset.media]:
+            if (found := self.thumbnail(media_id)) is not None:
+                pictures[media_id] = found[1]
+        if (profile := self.thumbnail(dataset.account.id)) is not None:
+            pictures["profile"] = profile[1]
+        return pictures
+
     # --- datasets ------------------------------------------------------------------------------
 
     def load_dataset(self, account_id: str, unit: str) -> Dataset | None:

@@ -9,9 +9,13 @@ attribute but ``href`` and ``title`` is kept, so no event handler or style eithe
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
+
+from reporter.spec.check_derived import commentary_path
+from reporter.spec.models import Spec
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -60,3 +64,11 @@ def build(inputs: Inputs) -> Markup | None:
     if text is None or not text.strip():
         return None
     return to_html(text)
+
+
+def load_commentary(spec: Spec, spec_path: Path, period: str, account: str) -> str | None:
+    """The period's Markdown notes next to the spec; a missing file is no commentary."""
+    found = commentary_path(spec, spec_path.parent, period=period, account=account)
+    if found is None or not found.is_file():
+        return None
+    return found.read_text(encoding="utf-8")

@@ -1,0 +1,34 @@
+"""`reporter run PATH...`: fetch and render every report of every spec in PATH, and with
+``--send`` e-mail each to its recipients exactly once (run/pipeline.py); ``--dry-run`` says what
+``--send`` would do."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from reporter.commands.render import render
+from reporter.errors import UsageError
+from reporter.run.log import render_only_world
+from reporter.run.pipeline import run_reports, valid_specs
+from reporter.run.report import RunOptions
+from reporter.world import World
+
+
+def run(paths: Sequence[Path], *, send: bool, options: RunOptions, world: World) -> int:
+    if (options.resend or options.only) and not send:
+        raise UsageError("--resend and --recipient go with --send")
+    if options.review and not (send or options.dry_run):
+        raise UsageError("--review goes with --send or --dry-run")
+    if send or options.dry_run:
+        return run_reports(paths, options=options, world=world)
+    specs = [path for path, _ in valid_specs(paths, world)]
+    with render_only_world(world, quiet=options.quiet, log_file=options.log_file) as quiet:
+        return render(
+            specs,
+            period_text=options.period_text,
+            offline=False,
+            sandbox=options.sandbox,
+            out=options.out,
+            world=quiet,
+        )

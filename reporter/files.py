@@ -1,0 +1,33 @@
+"""The one way reporter replaces a file: a temporary file in the same folder, flushed to disk,
+then renamed over the old one, so a reader or a crash never sees half a report, dataset or
+``.env``."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def atomic_write(path: Path, data: bytes, *, mode: int | None = None) -> Path:
+    """Write ``data`` to ``path`` atomically. ``mode`` defaults to what a new file gets under
+    the umask (mkstemp's 0600 would hide reports from the team); pass 0o600 for secrets."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        os.chmod(temp, mode if mode is not None else 0o666 & ~_umask())
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current

@@ -1,0 +1,164 @@
+"""The first half of `reporter run --send`: for every report still to send, its data, then its
+render job. A report rendered before is rendered again from its archive; the others are fetched
+spec by spec (one plan for a spec's accounts), checked against the data-quality rules and the
+review gate, archived, and submitted to the render pool."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from reporter.dataset import Dataset
+from reporter.fetch.execute import Context, Options, Outcome, fetch
+from reporter.periods import today_in
+from reporter.plan.build import plan
+from reporter.render.sections.commentary import load_commentary
+from reporter.run.deliver import skipped_text
+from reporter.run.holds import held_text, hold_reasons, log_held, token_failure, token_hold
+from reporter.run.jobs import RenderJob
+from reporter.run.log import Line, RunLog
+from reporter.run.report import Report, RunOptions, decided
+from reporter.run.review import for_review, review_required
+from reporter.store.database import ArchivedRender, Store
+from reporter.world import World
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A report's two fetches: its period's and its comparison's (either may be missing)."""
+
+    report: Report
+    current: Outcome | None
+    previous: Outcome | None
+
+
+def fetch_and_submit(
+    reports: Sequence[Report],
+    store: Store,
+    ctx: Context,
+    log: RunLog,
+    options: RunOptions,
+    world: World,
+    submit: Callable[[Report, RenderJob], None],
+) -> None:
+    """Hand every report that is to be rendered to ``submit``, with its render job; log the
+    line of every other report (nothing to send, held, failed)."""
+
+    def job(report: Report, data: Dataset, before: Dataset | None, commentary: str | None,
+            when: dt.datetime) -> RenderJob:  # fmt: skip
+        return RenderJob(
+            spec=report.spec, spec_dir=report.path.parent, account=report.account,
+            current=data, previous=before, thumbnails=store.thumbnails_for(data),
+            out_root=options.out or Path.cwd(), now=when, commentary=commentary,
+            headline=report.spec.delivery is not None, catalogue=world.catalogue,
+        )  # fmt: skip
+
+    for path in dict.fromkeys(r.path for r in reports):
+        need: list[Report] = []
+        for report in (r for r in reports if r.path == path):
+            if not report.needs_render:
+                log.report(without_sending(report))
+            elif (kept := _kept(report, store, options, world)) is not None:
+                # Rendered before (a preview, a review, or a failed delivery): that very report.
+                report, archive = kept
+                submit(report, job(report, archive.current, archive.previous,
+                                   archive.commentary, archive.rendered_at))  # fmt: skip
+            else:
+                need.append(report)
+        for fetched in _fetch(need, store, ctx, log, world):
+            if (ready := _checked(fetched, store, log, options, world)) is not None:
+                report, data, before = ready
+                label = report.key.period
+                commentary = load_commentary(report.spec, path, label, report.account.name)
+                store.archive(report.key.spec, report.account.id, label, data, before,
+                              commentary, now=world.now)  # fmt: skip
+                submit(report, job(report, data, before, commentary, world.now))
+
+
+def without_sending(report: Report) -> Line:
+    """The line of a report with nothing to send: every recipient skipped or held."""
+    holds = [d for d in report.decisions if d.action == "hold"]
+    if holds:
+        text = "; ".join(f"held {d.recipient.address}: {d.reason}" for d in holds)
+        return report.line("held", text)
+    text = skipped_text(report.decisions) or "no recipient selected"
+    return report.line("already sent", text)
+
+
+def _kept(
+    report: Report, store: Store, options: RunOptions, world: World
+) -> tuple[Report, ArchivedRender] | None:
+    """The archived render to send (or show for review) rather than fetch again; none when a
+    data-quality rule holds it (a new fetch may bring the settled or fixed data)."""
+    kept = store.archived(report.key.spec, report.account.id, report.key.period)
+    if kept is None:
+        return None
+    if report.approved:
+        return report, kept
+    reasons = hold_reasons(report.spec, kept.current, kept.previous, None, world.catalogue)
+    if review_required(report, options):
+        return for_review(report, kept.current, reasons), kept
+    return None if reasons else (report, kept)
+
+
+def _fetch(
+    need: Sequence[Report], store: Store, ctx: Context, log: RunLog, world: World
+) -> Iterator[Fetched]:
+    """One fetch for the accounts of one spec that need data; each report's share of it."""
+    if not need:
+        return
+    spec, first = need[0].spec, need[0]
+    log.progress(f"fetching {first.path.name} ({len(need)} account(s))")
+    sub = spec.model_copy(update={"accounts": [r.account for r in need]})
+    started = time.monotonic()
+    today = today_in(spec.report.timezone, world.now)
+    fetch_plan = plan(sub, world.catalogue, first.period, first.compare, today=today)
+    outcomes = fetch(fetch_plan, store, ctx, Options())
+    share = (time.monotonic() - started) / len(need)
+    for report in need:
+        mine = [o for o in outcomes if o.unit.account.id == report.account.id]
+        requests = sum(o.requests for o in mine)
+        yield Fetched(
+            dataclasses.replace(report, requests=requests, seconds=share),
+            next((o for o in mine if o.unit.role == "report"), None),
+            next((o for o in mine if o.unit.role == "comparison"), None),
+        )
+
+
+def _checked(
+    fetched: Fetched, store: Store, log: RunLog, options: RunOptions, world: World
+) -> tuple[Report, Dataset, Dataset | None] | None:
+    """A fetched report ready to render (and maybe sent), or None: held (its token failed, or
+    the data-quality rules) or failed, with its line logged."""
+    report, current, previous = fetched.report, fetched.current, fetched.previous
+    token_problem = token_failure(current.error if current is not None else None)
+    failed = current is not None and current.dataset is None
+    if failed and token_problem and (reasons := token_hold(report.spec, token_problem)):
+        _hold(decided(report, store, options, reasons), reasons, store, log, world)
+        return None
+    if current is None or current.dataset is None:
+        why = current.error if current is not None else "nothing was planned"
+        text = f"FAILED: not fetched: {why}; nothing was sent for this report"
+        log.report(report.line("failed", text))
+        return None
+    if previous is not None and previous.dataset is None:
+        log.note(f"{report.path.name}: {report.account.name}: no comparison data; rendered without")
+    before = previous.dataset if previous is not None else None
+    reasons = hold_reasons(report.spec, current.dataset, before, token_problem, world.catalogue)
+    if review_required(report, options):
+        report = for_review(report, current.dataset, reasons)
+    elif reasons and not report.approved:
+        report = decided(report, store, options, reasons)
+        if not report.sends:
+            _hold(report, reasons, store, log, world)
+            return None
+    return report, current.dataset, before
+
+
+def _hold(report: Report, reasons: Sequence[str], store: Store, log: RunLog, world: World) -> None:
+    store.wait(report.key, "held", reasons, account_name=report.account.name, now=world.now)
+    log_held(log, report.line("held", held_text(report)), reasons)

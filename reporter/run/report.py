@@ -1,0 +1,83 @@
+"""The values of `reporter run`: what the user asked for (RunOptions) and one account's report
+of one period (Report). Both are frozen: each step of the run returns a new Report."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from reporter.dataset import Dataset
+from reporter.deliver.gate import Decision, decide, recipients
+from reporter.periods import Period
+from reporter.run.log import Kind, Line
+from reporter.spec.models import Account, Spec
+from reporter.store.database import Store
+from reporter.store.ledger import ReportKey
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    dry_run: bool = False
+    resend: bool = False
+    only: tuple[str, ...] = ()
+    quiet: bool = False
+    log_file: Path | None = None
+    period_text: str | None = None
+    out: Path | None = None
+    sandbox: bool = False
+    review: bool = False  # hold every report for `reporter approve` (also [delivery] review)
+    approve: bool = False  # `reporter approve`: record the approval, then send
+    accounts: tuple[str, ...] = ()  # only these account ids (default: all)
+
+
+@dataclass(frozen=True)
+class Report:
+    path: Path
+    spec: Spec
+    account: Account
+    period: Period
+    compare: Period | None
+    key: ReportKey
+    decisions: tuple[Decision, ...] = ()
+    requests: int = 0
+    seconds: float = 0.0
+    approved: bool = False
+    review: bool = False  # rendered for review: not delivered, a summary written
+    reasons: tuple[str, ...] = ()  # the data-quality holds found
+    current: Dataset | None = None  # the dataset, for the review summary
+
+    @property
+    def sends(self) -> list[Decision]:
+        return [d for d in self.decisions if d.action == "send"]
+
+    @property
+    def needs_render(self) -> bool:
+        return self.spec.delivery is None or bool(self.sends)
+
+    def line(self, kind: Kind, text: str) -> Line:
+        """The run's line about this report."""
+        return Line(
+            self.path.name,
+            self.account.name,
+            self.period.label,
+            kind,
+            text,
+            self.requests,
+            self.seconds,
+        )
+
+
+def decided(report: Report, store: Store, options: RunOptions, holds: Sequence[str] = ()) -> Report:
+    """The report with each recipient's decision from the ledger (send, skip or hold)."""
+    if report.spec.delivery is None:
+        return report
+    decisions = decide(
+        recipients(report.spec.delivery),
+        store.deliveries(report.key),
+        resend=options.resend,
+        only=options.only,
+        report_holds=holds,
+    )
+    return dataclasses.replace(report, decisions=tuple(decisions))
