@@ -25,11 +25,6 @@ def used_names(spec: Spec) -> Iterator[str]:
             yield from names
 
 
-def used_definitions(spec: Spec) -> dict[str, Definition]:
-    defs = definitions(spec)
-    return {n: defs[n] for n in dict.fromkeys(used_names(spec)) if n in defs}
-
-
 def fetch_spec(spec: Spec, catalogue: Catalogue) -> Spec:
     """``spec`` with derived names dropped from what is fetched and their inputs added."""
     defs = definitions(spec)
