@@ -50,19 +50,10 @@ CITIES = {
 AGES = {"18-24": 0.16, "25-34": 0.38, "35-44": 0.24, "45-54": 0.12, "55-64": 0.07, "65+": 0.03}
 GENDERS = {"F": 0.55, "M": 0.41, "U": 0.04}
 
+# Posts and reels: the catalogue's defaults, listed; stories: a spec's own narrower choice.
 MEDIA_METRICS = {
-    "FEED": ["views", "reach", "likes", "comments", "saved", "shares", "total_interactions"],
-    "REELS": [
-        "views",
-        "reach",
-        "likes",
-        "comments",
-        "saved",
-        "shares",
-        "total_interactions",
-        "ig_reels_avg_watch_time",
-        "ig_reels_video_view_total_time",
-    ],
+    "FEED": list(CATALOGUE.default_media_metrics("FEED")),
+    "REELS": list(CATALOGUE.default_media_metrics("REELS")),
     "STORY": ["views", "reach", "replies", "shares", "navigation"],
 }
 

@@ -35,6 +35,19 @@ def test_metric_entry_is_consistent(metric: catalogue.Metric) -> None:
         assert metric.timeframes and metric.timeframes_retired_in
 
 
+@pytest.mark.parametrize("product_type", catalogue.PRODUCT_TYPES)
+def test_default_media_metrics_are_current_metrics_of_their_type(product_type: str) -> None:
+    defaults = CAT.media_defaults[product_type]
+    assert defaults.fetch and 0 < len(defaults.table) <= 6
+    for name in (*defaults.fetch, *defaults.table):
+        metric = CAT.get("media", name)
+        assert metric is not None and metric.status == "current", name
+        assert product_type in metric.product_types, name
+    for name in CAT.card_metrics:
+        card = CAT.get("media", name)
+        assert card is not None and card.status == "current", name
+
+
 def test_facts_from_meta_docs() -> None:
     reach = CAT.get("account", "reach")
     assert reach is not None and not reach.additive

@@ -99,11 +99,21 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class MediaDefaults:
+    """The media metrics of a product type whose ``media.metrics`` lists none (``[defaults]``)."""
+
+    fetch: tuple[str, ...]  # asked of Meta for each media of the type
+    table: tuple[str, ...]  # the columns of the report's table of the type
+
+
+@dataclass(frozen=True)
 class Catalogue:
     latest_api_version: str
     metrics: Mapping[str, Metric]  # keyed "scope.name"
     breakdowns: Mapping[str, Breakdown]
     limits: Limits
+    media_defaults: Mapping[str, MediaDefaults]  # keyed by product type
+    card_metrics: tuple[str, ...]  # a top-media card's figures, in order of preference
     sources: Mapping[str, str] = field(default_factory=dict)
 
     def get(self, scope: Scope, name: str) -> Metric | None:
@@ -120,10 +130,13 @@ class Catalogue:
             if m.scope == scope and (not current_only or m.status == "current")
         ]
 
-    def for_product_type(self, product_type: str) -> list[Metric]:
-        return [
-            m for m in self.in_scope("media", current_only=True) if product_type in m.product_types
-        ]
+    def default_media_metrics(self, product_type: str) -> tuple[str, ...]:
+        """What is fetched for media of ``product_type`` when the spec lists no metrics."""
+        return self.media_defaults[product_type].fetch
+
+    def default_table_metrics(self, product_type: str) -> tuple[str, ...]:
+        """The report's table columns for ``product_type`` when the spec lists no metrics."""
+        return self.media_defaults[product_type].table
 
     def suggest(self, scope: Scope, name: str) -> str | None:
         """The closest current metric name in ``scope``, for a did-you-mean."""
@@ -158,11 +171,17 @@ def parse(data: Mapping[str, Any]) -> Catalogue:
         name: Breakdown(name=name, **_tuple_fields(raw))
         for name, raw in data.get("breakdown", {}).items()
     }
+    defaults = data["defaults"]
     return Catalogue(
         latest_api_version=data["latest_api_version"],
         metrics=metrics,
         breakdowns=breakdowns,
         limits=Limits(**data["limits"]),
+        media_defaults={
+            product: MediaDefaults(**_tuple_fields(raw))
+            for product, raw in defaults["media"].items()
+        },
+        card_metrics=tuple(defaults["cards"]),
         sources=dict(data.get("sources", {})),
     )
 

@@ -125,14 +125,3 @@ def breakdown(
 
 def _keys(dimensions: Dimensions) -> set[str]:
     return {k for k, _ in dimensions if k != "timeframe"}
-
-
-def media_sum(ds: Dataset, media_ids: Iterable[str], metric: str) -> tuple[float | None, int]:
-    """Sum of an additive lifetime media metric over media, and how many media had a value."""
-    total, count = 0.0, 0
-    for media_id in media_ids:
-        value = ds.total(media_id, metric)
-        if value is not None:
-            total += value
-            count += 1
-    return (total if count else None), count

@@ -21,9 +21,6 @@ class Request:
     def relative_url(self) -> str:
         return f"{self.path}?{urlencode(self.params)}" if self.params else self.path
 
-    def param(self, name: str) -> str | None:
-        return dict(self.params).get(name)
-
 
 def host_for(login: str, api_base_url: str | None = None) -> str:
     return (api_base_url or HOSTS[login]).rstrip("/")

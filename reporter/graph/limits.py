@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -70,14 +69,12 @@ class RateGate:
         self.max_pause = max_pause
         self._lock = threading.Lock()
         self._percent = 0.0
-        self._seen = time.monotonic()
 
     def observe(self, percent: float | None) -> None:
         if percent is None:
             return
         with self._lock:
             self._percent = percent
-            self._seen = time.monotonic()
 
     def pause(self) -> float:
         with self._lock:

@@ -58,21 +58,6 @@ MEDIA_FIELDS = (
     "like_count,comments_count,children{id}"
 )
 STORY_FIELDS = "id,media_type,media_product_type,timestamp,permalink,media_url,thumbnail_url"
-DEFAULT_MEDIA_METRICS = {
-    "FEED": ("views", "reach", "likes", "comments", "saved", "shares", "total_interactions"),
-    "REELS": (
-        "views",
-        "reach",
-        "likes",
-        "comments",
-        "saved",
-        "shares",
-        "total_interactions",
-        "ig_reels_avg_watch_time",
-        "ig_reels_video_view_total_time",
-    ),
-    "STORY": ("views", "reach", "shares", "total_interactions", "replies", "navigation"),
-}
 
 
 @dataclass(frozen=True)
@@ -239,7 +224,7 @@ def media_queries(spec: Spec, cat: Catalogue, account: Account) -> tuple[MediaQu
         return ()
     out: list[MediaQuery] = []
     for product in media.product_types:
-        metrics = list(media.metrics.get(product) or DEFAULT_MEDIA_METRICS[product])
+        metrics = list(media.metrics.get(product) or cat.default_media_metrics(product))
         by_breakdown: dict[str, list[str]] = {}
         for metric in metrics:
             for breakdown in media.breakdowns.get(metric, []):

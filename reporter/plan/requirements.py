@@ -25,15 +25,8 @@ def used_names(spec: Spec) -> Iterator[str]:
             yield from names
 
 
-def used_definitions(spec: Spec) -> dict[str, Definition]:
-    defs = definitions(spec)
-    return {n: defs[n] for n in dict.fromkeys(used_names(spec)) if n in defs}
-
-
 def fetch_spec(spec: Spec, catalogue: Catalogue) -> Spec:
     """``spec`` with derived names dropped from what is fetched and their inputs added."""
-    from reporter.plan.build import DEFAULT_MEDIA_METRICS
-
     defs = definitions(spec)
     used = [n for n in dict.fromkeys(used_names(spec)) if n in defs]
     goals = [n for n in spec.goals if n not in defs and catalogue.get("account", n) is not None]
@@ -60,8 +53,7 @@ def fetch_spec(spec: Spec, catalogue: Catalogue) -> Spec:
     )
     update: dict[str, object] = {"account_metrics": account_metrics}
     if spec.media is not None:
-        update["media"] = _media(spec.media, defs, needs.media, needs.media_breakdowns, catalogue,
-                                 DEFAULT_MEDIA_METRICS)  # fmt: skip
+        update["media"] = _media(spec.media, defs, needs.media, needs.media_breakdowns, catalogue)
     return spec.model_copy(update=update)
 
 
@@ -71,12 +63,11 @@ def _media(
     wanted: set[tuple[str, str | None]],
     wanted_breakdowns: set[tuple[str, str]],
     catalogue: Catalogue,
-    defaults: dict[str, tuple[str, ...]],
 ) -> Media:
     by_type: dict[str, list[str]] = {}
     for product in media.product_types:
         listed = media.metrics.get(product)
-        names = [m for m in (listed or defaults[product]) if m not in defs]
+        names = [m for m in (listed or catalogue.default_media_metrics(product)) if m not in defs]
         for name, only in sorted(wanted, key=lambda w: (w[0], w[1] or "")):
             metric = catalogue.get("media", name)
             if metric is None or product not in metric.product_types:

@@ -119,9 +119,6 @@ class Formatter:
         """Axis labels: Oct 5 (en), 5. Okt. (de)."""
         return dates.format_skeleton("MMMd", day, locale=self.locale)
 
-    def weekday_date(self, day: dt.date) -> str:
-        return dates.format_skeleton("MMMEd", day, locale=self.locale)
-
     def local(self, moment: dt.datetime) -> dt.datetime:
         return moment.astimezone(self.tz)
 

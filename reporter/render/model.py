@@ -7,7 +7,7 @@ that autoescaping makes inert.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from markupsafe import Markup
@@ -107,12 +107,3 @@ class Notes:
     metrics: tuple[NoteItem, ...]
     unavailable: tuple[NoteItem, ...]
     data: tuple[NoteItem, ...]  # delay, day boundaries, fetch time, timezone, API version
-
-
-@dataclass(frozen=True)
-class Section:
-    """A report section for the table of contents and the outline."""
-
-    key: str
-    title: str
-    blocks: tuple[Block, ...] = field(default=())

@@ -302,10 +302,6 @@ RATE_LIMIT_MESSAGES = {  # observed
 }
 
 
-def rate_limited(code: int) -> GraphError:
-    return GraphError(RATE_LIMIT_MESSAGES[code], code=code, transient=False)
-
-
 def transient(code: int) -> GraphError:  # observed: code 1 and 2 with is_transient true
     if code == 2:
         return GraphError(

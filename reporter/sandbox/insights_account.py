@@ -52,53 +52,16 @@ def account_insights(
     metrics = resolve_metrics(
         cat, "account", split_list(params.get("metric")), login, version, now.date()
     )
-    period = params.get("period")
-    if not period:
-        raise errors.param_required("period")
-    for metric in metrics:
-        if period not in metric.periods:
-            raise errors.incompatible_period(metric.name, period)
-    metric_type = params.get("metric_type") or "time_series"
-    if metric_type not in ("time_series", "total_value"):
-        raise errors.invalid_param(
-            "metric_type must be one of the following values: time_series, total_value"
-        )
-    # legacy metrics predate metric_type (empty in the catalogue): they take either
-    if metric_type == "time_series":
-        needing = [
-            m.name for m in metrics if m.metric_types and "time_series" not in m.metric_types
-        ]
-        if needing:
-            raise errors.needs_total_value(needing)
-    else:
-        for metric in metrics:
-            if metric.metric_types and "total_value" not in metric.metric_types:
-                raise errors.incompatible_metric_type(metric.name, metric_type)
+    period = _period(params, metrics)
+    metric_type = _metric_type(params, metrics)
     breakdowns = split_list(params.get("breakdown")) if metric_type == "total_value" else []
     check_breakdowns(cat, "account", metrics, breakdowns)
     if len(breakdowns) > 1 and not all(m.demographic for m in metrics):
         raise errors.unknown_error()
     timeframe = params.get("timeframe")
-    for metric in metrics:
-        if metric.demographic:
-            if not timeframe:
-                raise errors.param_required("timeframe")
-            if not metric.accepts_timeframe(timeframe, version):
-                allowed = [
-                    t
-                    for t in metric.timeframes + metric.retired_timeframes
-                    if metric.accepts_timeframe(t, version)
-                ]
-                raise errors.timeframe_not_allowed(allowed)
+    _check_timeframe(metrics, timeframe, version)
     since, until = _range(params, now, cat.limits.max_range_days)
-    followers = world.followers_now(account, now)
-    for metric in metrics:
-        if followers < metric.min_followers:
-            raise errors.too_few_followers(metric.name, metric.min_followers)
-        if metric.history_days is not None:
-            oldest = day_end(pacific_day(now) - dt.timedelta(days=metric.history_days + 1))
-            if since < oldest:
-                raise errors.history_limit(metric.name, metric.history_days)
+    _check_account_limits(world, account, metrics, since, now)
     days = _days(since, until)
     data: list[dict[str, Any]] = []
     for metric in metrics:
@@ -119,6 +82,65 @@ def account_insights(
             "next": link(_window(params, until, until + span)),
         },
     }
+
+
+def _period(params: Mapping[str, str], metrics: list[Metric]) -> str:
+    period = params.get("period")
+    if not period:
+        raise errors.param_required("period")
+    for metric in metrics:
+        if period not in metric.periods:
+            raise errors.incompatible_period(metric.name, period)
+    return period
+
+
+def _metric_type(params: Mapping[str, str], metrics: list[Metric]) -> str:
+    metric_type = params.get("metric_type") or "time_series"
+    if metric_type not in ("time_series", "total_value"):
+        raise errors.invalid_param(
+            "metric_type must be one of the following values: time_series, total_value"
+        )
+    # legacy metrics predate metric_type (empty in the catalogue): they take either
+    if metric_type == "time_series":
+        needing = [
+            m.name for m in metrics if m.metric_types and "time_series" not in m.metric_types
+        ]
+        if needing:
+            raise errors.needs_total_value(needing)
+    else:
+        for metric in metrics:
+            if metric.metric_types and "total_value" not in metric.metric_types:
+                raise errors.incompatible_metric_type(metric.name, metric_type)
+    return metric_type
+
+
+def _check_timeframe(metrics: list[Metric], timeframe: str | None, version: str) -> None:
+    """Demographic metrics need a timeframe their API version still accepts."""
+    for metric in metrics:
+        if metric.demographic:
+            if not timeframe:
+                raise errors.param_required("timeframe")
+            if not metric.accepts_timeframe(timeframe, version):
+                allowed = [
+                    t
+                    for t in metric.timeframes + metric.retired_timeframes
+                    if metric.accepts_timeframe(t, version)
+                ]
+                raise errors.timeframe_not_allowed(allowed)
+
+
+def _check_account_limits(
+    world: World, account: Account, metrics: list[Metric], since: dt.datetime, now: dt.datetime
+) -> None:
+    """Metrics an account is too small for, and ranges older than a metric's history."""
+    followers = world.followers_now(account, now)
+    for metric in metrics:
+        if followers < metric.min_followers:
+            raise errors.too_few_followers(metric.name, metric.min_followers)
+        if metric.history_days is not None:
+            oldest = day_end(pacific_day(now) - dt.timedelta(days=metric.history_days + 1))
+            if since < oldest:
+                raise errors.history_limit(metric.name, metric.history_days)
 
 
 def _range(params: Mapping[str, str], now: dt.datetime, max_days: int) -> tuple[dt.datetime, ...]:

@@ -56,22 +56,6 @@ def _split(text: str) -> list[str]:
     return parts
 
 
-USER_FIELDS = (
-    "id",
-    "ig_id",
-    "user_id",
-    "username",
-    "name",
-    "biography",
-    "website",
-    "followers_count",
-    "follows_count",
-    "media_count",
-    "profile_picture_url",
-    "account_type",
-)
-
-
 def render_user(
     account: Account,
     fields: list[Field],

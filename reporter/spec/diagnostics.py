@@ -14,7 +14,6 @@ from typing import Literal
 from reporter.spec.locate import key_path_text
 
 Severity = Literal["error", "warning"]
-Format = Literal["text", "json", "github"]
 KeyPath = tuple[str | int, ...]
 
 

@@ -25,7 +25,6 @@ TYPE_NAMES = {
     ("STORY", "VIDEO"): "Story",
 }
 SECTION_TITLES = {"FEED": "Posts", "REELS": "Reels", "STORY": "Stories"}
-CARD_METRICS = ("views", "reach", "total_interactions", "saved", "shares")
 
 
 @dataclass(frozen=True)
@@ -86,11 +85,12 @@ def _top(inputs: Inputs, items: Sequence[MediaItem]) -> list[MediaCard]:
     rank_by, unit = media.rank_by, inputs.unit("media", media.rank_by)
     ranked = [(v, m) for m in items if (v := _value(inputs, m, rank_by)) is not None]
     ranked.sort(key=lambda pair: (-pair[0], pair[1].timestamp))
+    card_metrics = inputs.catalogue.card_metrics
     cards = []
     for rank, (value, item) in enumerate(ranked[: media.top], start=1):
         picture = images.data_uri(inputs.thumbnails.get(item.id))
-        wanted = media.metrics.get(item.product_type) or list(CARD_METRICS)  # type: ignore[call-overload]
-        shown = [m for m in CARD_METRICS if m in wanted and m != rank_by][:3]
+        wanted = media.metrics.get(item.product_type) or list(card_metrics)  # type: ignore[call-overload]
+        shown = [m for m in card_metrics if m in wanted and m != rank_by][:3]
         metrics = tuple(
             (
                 inputs.title("media", m),
@@ -121,7 +121,7 @@ def _metrics_for(inputs: Inputs, product_type: str) -> list[str]:
     chosen = media.metrics.get(product_type)  # type: ignore[call-overload]
     if chosen:
         return [m for m in chosen if m != "navigation"]
-    return [m.name for m in inputs.catalogue.for_product_type(product_type)][:6]
+    return list(inputs.catalogue.default_table_metrics(product_type))
 
 
 def _table(inputs: Inputs, product_type: str, items: list[MediaItem]) -> Table:
