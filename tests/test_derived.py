@@ -14,8 +14,9 @@ from fetch_support import ACME, NOW, make_spec, run
 from reporter.catalogue import load
 from reporter.dataset import AccountInfo, Dataset, MediaItem, Observation, Unavailable
 from reporter.derived import Definition, builtins, definitions
-from reporter.derived.evaluate import Evaluator, Value
+from reporter.derived.evaluate import Evaluator
 from reporter.derived.formula import FormulaError, parse
+from reporter.derived.value import Value
 from reporter.plan.requirements import fetch_spec
 from reporter.sandbox import Sandbox
 

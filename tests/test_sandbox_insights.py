@@ -171,7 +171,7 @@ def test_serve_forever_prints_the_banner_and_stops_cleanly(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """``reporter sandbox``: banner with URL, accounts and tokens; Ctrl-C ends it quietly."""
-    from reporter.sandbox import server
+    from reporter.sandbox import app, server
 
     out = io.StringIO()
     serving = threading.Event()
@@ -192,7 +192,7 @@ def test_serve_forever_prints_the_banner_and_stops_cleanly(
     thread = threading.Thread(target=interrupt_soon)
     thread.start()
     try:
-        server.serve_forever(
+        app.serve_forever(
             port=0, seed=1, now=NOW, latency_ms=0, fault_rate=0.0, rate_limit=0, out=out
         )
     finally:

@@ -9,7 +9,7 @@ from reporter.world import World
 def sandbox(
     *, port: int, seed: int, latency_ms: int, fault_rate: float, rate_limit: int, world: World
 ) -> int:
-    from reporter.sandbox.server import serve_forever
+    from reporter.sandbox.app import serve_forever
 
     serve_forever(
         port=port,

@@ -9,26 +9,27 @@ carries the sample ("5 of 23 posts and reels") so a winner of one post reads as 
 from __future__ import annotations
 
 import calendar
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-if TYPE_CHECKING:
-    from reporter.derived import Definition
-    from reporter.derived.evaluate import Evaluator, Value
+from reporter.dataset import Dataset, MediaItem
+from reporter.derived import Definition
+from reporter.derived.value import Value
 
 
-def best_time(evaluator: Evaluator, definition: Definition) -> Value:
-    from reporter.derived.evaluate import Value
-
-    ds, rank_by = evaluator.ds, evaluator.rank_by or "views"
+def best_time(
+    ds: Dataset,
+    definition: Definition,
+    rank_by: str,
+    value_of: Callable[[MediaItem, str], float | None],
+) -> Value:
+    """The slot (weekday or hour, by ``definition.group``) whose posts and reels had the best
+    average ``rank_by``; ``value_of`` gives one post's value of it."""
     zone = ZoneInfo(ds.timezone)
     items = [m for m in ds.media if m.product_type != "STORY"]
     groups: dict[int, list[float]] = {}
     for item in items:
-        if rank_by in evaluator.defs:
-            value = evaluator.media(rank_by, item).value
-        else:
-            value = ds.total(item.id, rank_by)
+        value = value_of(item, rank_by)
         if value is None:
             continue
         local = item.timestamp.astimezone(zone)

@@ -9,23 +9,17 @@ media and skips media without a value, remembering how many it used ("12 of 14 r
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from reporter.catalogue import Catalogue
 from reporter.dataset import Dataset, MediaItem, totals
 from reporter.derived import Definition
+from reporter.derived.best_time import best_time
 from reporter.derived.formula import Aggregate, Binary, Expr, FormulaError, Num, Ref, Unary
 from reporter.derived.resolve import Resolver
+from reporter.derived.value import Value
 
 _NOUNS = {"FEED": ("post", "posts"), "REELS": ("reel", "reels"), "STORY": ("story", "stories")}
-
-
-@dataclass(frozen=True)
-class Value:
-    value: float | None
-    reason: str = ""  # why value is None
-    sample: str = ""  # "12 of 14 reels": what an aggregate was computed from
-    label: str = ""  # a text value (best weekday: "Tuesday") shown instead of the number
 
 
 def _na(reason: str) -> Value:
@@ -69,13 +63,17 @@ class Evaluator:
         if name in stack:
             return _na(f"{definition.title} depends on itself.")
         if definition.kind == "best_time":
-            from reporter.derived.best_time import best_time
-
-            return best_time(self, definition)
+            return best_time(self.ds, definition, self.rank_by or "views", self._rank_value)
         expr = self.resolver.expr(name)
         if isinstance(expr, FormulaError):
             return _na(f"The formula of {definition.title} cannot be read: {expr}.")
         return self._eval(expr, item, stack | {name})
+
+    def _rank_value(self, item: MediaItem, rank_by: str) -> float | None:
+        """A post's value of ``media.rank_by``: a derived media metric or a fetched one."""
+        if rank_by in self.defs:
+            return self.media(rank_by, item).value
+        return self.ds.total(item.id, rank_by)
 
     def _eval(self, expr: Expr, item: MediaItem | None, stack: set[str]) -> Value:
         if isinstance(expr, Num):

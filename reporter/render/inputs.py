@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from reporter.catalogue import Catalogue, Metric, Scope
 from reporter.dataset import Dataset, MediaItem, totals
 from reporter.derived import Definition
-from reporter.derived.evaluate import Evaluator, Value
+from reporter.derived.evaluate import Evaluator
+from reporter.derived.value import Value
 from reporter.periods import Period
 from reporter.render.charts import Theme
 from reporter.render.formatting import Formatter

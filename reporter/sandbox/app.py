@@ -7,6 +7,7 @@ import datetime as dt
 import threading
 from dataclasses import dataclass
 from types import TracebackType
+from typing import IO
 
 from reporter.sandbox.counter import Counter
 from reporter.sandbox.faults import Faults
@@ -184,3 +185,35 @@ class Sandbox:
         lines.append(f"  an expired token (error 190/463): {self.expired_token}")
         lines.append("  bound to 127.0.0.1 only; Ctrl-C stops it")
         return "\n".join(lines) + "\n"
+
+
+def serve_forever(
+    *,
+    port: int,
+    seed: int,
+    now: dt.datetime,
+    latency_ms: int,
+    fault_rate: float,
+    rate_limit: int,
+    out: IO[str],
+) -> None:
+    """``reporter sandbox``: print the banner, serve until Ctrl-C, stop cleanly."""
+    sandbox = Sandbox(
+        seed=seed,
+        now=now,
+        latency_ms=latency_ms,
+        fault_rate=fault_rate,
+        rate_limit=rate_limit,
+        port=port,
+    )
+    sandbox.start(background=False)
+    out.write(sandbox.banner())
+    out.flush()
+    stop = threading.Event()
+    try:
+        sandbox.serve_until(stop)
+    except KeyboardInterrupt:
+        out.write("\nsandbox stopped\n")
+        out.flush()
+    finally:
+        sandbox.stop()

@@ -5,16 +5,14 @@ serving the sandbox's own PNG images under ``/_media/``."""
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import email.parser
 import email.policy
 import functools
 import socket
-import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import IO, Any
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from reporter.sandbox import batch, errors, images
@@ -188,37 +186,3 @@ class SandboxServer(ThreadingHTTPServer):
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         pass  # a client that hangs up mid-answer is not the sandbox's problem
-
-
-def serve_forever(
-    *,
-    port: int,
-    seed: int,
-    now: dt.datetime,
-    latency_ms: int,
-    fault_rate: float,
-    rate_limit: int,
-    out: IO[str],
-) -> None:
-    """``reporter sandbox``: print the banner, serve until Ctrl-C, stop cleanly."""
-    from reporter.sandbox.app import Sandbox
-
-    sandbox = Sandbox(
-        seed=seed,
-        now=now,
-        latency_ms=latency_ms,
-        fault_rate=fault_rate,
-        rate_limit=rate_limit,
-        port=port,
-    )
-    sandbox.start(background=False)
-    out.write(sandbox.banner())
-    out.flush()
-    stop = threading.Event()
-    try:
-        sandbox.serve_until(stop)
-    except KeyboardInterrupt:
-        out.write("\nsandbox stopped\n")
-        out.flush()
-    finally:
-        sandbox.stop()
