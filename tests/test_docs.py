@@ -50,3 +50,17 @@ def test_every_setting_is_documented() -> None:
     text = README.read_text(encoding="utf-8")
     missing = [n for n in Settings.model_fields if f"`REPORTER_{n.upper()}`" not in text]
     assert not missing, missing
+
+
+def test_the_architecture_section_names_every_folder_module_and_verb() -> None:
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("### Architecture") : text.index("## Tutorial")]
+    package = README.parent / "reporter"
+    folders = {p.name for p in package.iterdir() if (p / "__init__.py").is_file()}
+    modules = {p.name for p in package.glob("*.py")} - {"__init__.py", "__main__.py"}
+    verbs = {p.name for p in (package / "commands").glob("*.py")} - {"__init__.py"}
+    missing = [f"{f}/" for f in folders if f"`{f}/`" not in section]
+    missing += [m for m in modules | verbs if f"`{m}`" not in section]
+    assert not missing, missing
+    assert len(modules) + 2 <= 12, "at most 12 modules directly in reporter/"
+    assert set(main.commands) == {v.removesuffix(".py") for v in verbs}, "one file per verb"
