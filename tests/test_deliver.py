@@ -1,4 +1,4 @@
-"""deliver.py: the message (pure) and send() against a real SMTP server on loopback."""
+"""deliver/smtp.py: the message (pure) and send() against a real SMTP server on loopback."""
 
 from __future__ import annotations
 

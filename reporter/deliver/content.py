@@ -1,6 +1,6 @@
 """What an e-mail says: the report's headline figures (the KPI cards of its summary page), the
 subject, the user's message template and the packaged text and HTML templates. Pure: values in,
-strings out; the message itself is put together in deliver.py.
+strings out; the message itself is put together in smtp.py.
 
 The spec's ``delivery.message`` is the user's own text (a Jinja template next to the spec,
 rendered in Jinja's sandbox with strict undefined names). It is plain text: escaped in the HTML

@@ -1,7 +1,7 @@
 """E-mail: ``make_message`` builds it (pure), ``send`` delivers it (the only smtplib user).
 
 One message per recipient, one SMTP transaction each, all over one connection per report: the
-ledger can then say of every recipient whether the server confirmed it (see store_ledger.py).
+ledger can then say of every recipient whether the server confirmed it (see store/ledger.py).
 ``send`` drives MAIL, RCPT and DATA itself rather than through ``sendmail`` so it knows the
 moment the message could first be accepted (the data and its end marker on the wire) and tells
 the caller through ``Hooks`` just before it, and when the server's 250 arrives.

@@ -1,7 +1,7 @@
 """Derived values from a dataset: a number, or None with the reason (never a fake 0).
 
 Account names are the period's totals as the report shows them (reach never summed over windows:
-``render.totals``); media names are a post's lifetime values; ``followers`` is the count when the
+``dataset.totals``); media names are a post's lifetime values; ``followers`` is the count when the
 data was fetched and ``days`` the period's length. An aggregate evaluates its expression per
 media and skips media without a value, remembering how many it used ("12 of 14 reels").
 """

@@ -1,8 +1,8 @@
 """The Graph API client: the only module that imports ``requests``.
 
-Pure builders (``make_*`` in ``graph_requests``) describe a call as a ``Request`` before
-anything is sent, so `plan` can print it; errors and scrubbing live in ``graph_errors``, the pace
-in ``graph_limits``. ``GraphClient`` sends requests: a pooled Session, a timeout on every call,
+Pure builders (``make_*`` in ``build.py``) describe a call as a ``Request`` before
+anything is sent, so `plan` can print it; errors and scrubbing live in ``errors.py``, the pace
+in ``limits.py``. ``GraphClient`` sends requests: a pooled Session, a timeout on every call,
 the token in an ``Authorization: Bearer`` header (GET) or the ``access_token`` form field (batch
 POST), never in a URL. Errors come back as ``GraphError`` carrying Meta's code, subcode and
 message, with the token scrubbed from anything we keep (messages, bodies, ``paging`` URLs).

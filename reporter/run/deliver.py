@@ -1,5 +1,5 @@
 """The delivery end of `reporter run --send`: one rendered report to its recipients through the
-ledger (run_jobs.deliver_report), and the words of its line; token-expiry warnings at the end."""
+ledger (jobs.deliver_report), and the words of its line; token-expiry warnings at the end."""
 
 from __future__ import annotations
 

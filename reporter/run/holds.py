@@ -1,6 +1,6 @@
-"""What `reporter run --send` does with a report the data-quality rules hold (quality.py): the
-report line says nothing was sent, and one line per broken rule follows it (shown even with
-``--quiet``: cron mails them)."""
+"""What `reporter run --send` does with a report the data-quality rules (deliver/quality.py)
+hold: the report line says nothing was sent, and one line per broken rule follows it (shown even
+with ``--quiet``: cron mails them)."""
 
 from __future__ import annotations
 

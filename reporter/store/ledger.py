@@ -4,10 +4,10 @@ One row per (spec, account, period, recipient). A row is written ``sending`` jus
 message's data goes to the SMTP server and ``sent`` once the server has answered 250 (one
 transaction each), so the ledger is always true except in the one window no SMTP client can
 close: the server took the message and the process died before ``sent`` was committed. A rerun
-finds that row still ``sending`` and holds it (see gate.py). ``failed`` is a definite "not
+finds that row still ``sending`` and holds it (see deliver/gate.py). ``failed`` is a definite "not
 delivered" (recipient refused, message rejected, connection lost before the data was sent).
 
-This is a mixin of ``Store`` so that sqlite3 stays imported in store.py alone.
+This is a mixin of ``Store`` so that sqlite3 stays imported in database.py alone.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ kept for ``reporter pending``. A report that goes out leaves the table. ``approv
 who-may-send: an approved report is sent despite review and holds, exactly once through the
 ledger like any other, and the rules it was approved despite are kept with it.
 
-A mixin of ``Store`` so that sqlite3 stays imported in store.py alone.
+A mixin of ``Store`` so that sqlite3 stays imported in database.py alone.
 """
 
 from __future__ import annotations

@@ -57,7 +57,7 @@ MIGRATIONS: tuple[str, ...] = (
         current TEXT NOT NULL, previous TEXT, commentary TEXT, rendered_at TEXT NOT NULL,
         PRIMARY KEY (spec, account_id, period));
     """,
-    # 3: the delivery ledger: one row per (spec, account, period, recipient); see store_ledger.py
+    # 3: the delivery ledger: one row per (spec, account, period, recipient); see ledger.py
     """
     CREATE TABLE deliveries (
         spec TEXT NOT NULL, account_id TEXT NOT NULL, period TEXT NOT NULL,
@@ -67,7 +67,7 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (spec, account_id, period, recipient));
     """,
     # 4: the review gate: reports waiting (awaiting approval, or held by a data-quality rule)
-    # and approvals; see store_review.py
+    # and approvals; see review.py
     """
     CREATE TABLE waiting (
         spec TEXT NOT NULL, account_id TEXT NOT NULL, period TEXT NOT NULL,

@@ -1,6 +1,6 @@
 """The definitions appendix's words: each metric's unit, why a figure is not available (by the
 kind the fetch recorded, or Meta's wording for older datasets), organic versus paid, and the
-timezone. The notes section (context.notes) puts them in the report."""
+timezone. The notes section (sections/notes.py) puts them in the report."""
 
 from __future__ import annotations
 
