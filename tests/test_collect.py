@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from fetch_support import ACME, NOW, context, make_spec, run
+from support.fetch import ACME, NOW, context, make_spec, run
 
 from reporter import catalogue
 from reporter.cli import main

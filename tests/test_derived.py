@@ -9,7 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from fetch_support import ACME, NOW, make_spec, run
+from support.fetch import ACME, NOW, make_spec, run
 
 from reporter.catalogue import load
 from reporter.dataset import AccountInfo, Dataset, MediaItem, Observation, Unavailable

@@ -8,8 +8,8 @@ import datetime as dt
 from pathlib import Path
 
 from click.testing import CliRunner
-from run_support import NOW, Ran, environment, ledger, write_spec
-from smtp_support import SmtpServer
+from support.run import NOW, Ran, environment, ledger, write_spec
+from support.smtp import SmtpServer
 
 from reporter.cli import main
 from reporter.sandbox import Sandbox

@@ -11,8 +11,8 @@ import sqlite3
 from pathlib import Path
 
 from click.testing import CliRunner
-from run_support import NOW, Ran, environment, write_spec
-from smtp_support import SmtpServer
+from support.run import NOW, Ran, environment, write_spec
+from support.smtp import SmtpServer
 
 from reporter.cli import main
 from reporter.sandbox import Sandbox
