@@ -7,7 +7,7 @@
    warm-up render (imports, template compilation). Target: our overhead under 25 %.
 2. Throughput: N reports (different datasets) over a process pool of one worker per core.
 
-The datasets are the tests' hand-built ones (tests/render_support.py): 40 media, 31 days of
+The datasets are the tests' hand-built ones (tests/support/render.py): 40 media, 31 days of
 series, demographics, unavailable metrics, a comparison period. Not collected by pytest.
 """
 
@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-import render_support as rs
+from support import render as rs
 
 from reporter.render import build_html, render_report
 from reporter.render.pdf import write_pdf

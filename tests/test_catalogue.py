@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
+from support.cli import run_cli
 
 from reporter import catalogue
-from reporter.cli import main
 
 CAT = catalogue.load()
 METRICS = sorted(CAT.metrics.values(), key=lambda m: m.key)
@@ -69,14 +68,13 @@ def test_version_tuple() -> None:
 
 
 def test_catalogue_command_lists_and_explains() -> None:
-    runner = CliRunner()
-    listing = runner.invoke(main, ["catalogue", "--scope", "media", "--current"])
+    listing = run_cli(["catalogue", "--scope", "media", "--current"])
     assert listing.exit_code == 0
     assert "navigation" in listing.output and "impressions" not in listing.output
-    explained = runner.invoke(main, ["catalogue", "impressions"])
+    explained = run_cli(["catalogue", "impressions"])
     assert "use instead    views" in explained.output or "use instead   views" in explained.output
-    as_json = json.loads(runner.invoke(main, ["catalogue", "reach", "--format", "json"]).output)
+    as_json = json.loads(run_cli(["catalogue", "reach", "--format", "json"]).output)
     assert {m["scope"] for m in as_json} == {"account", "media"}
-    unknown = runner.invoke(main, ["catalogue", "reahc"])
+    unknown = run_cli(["catalogue", "reahc"])
     assert unknown.exit_code == 1
     assert "did you mean 'reach'?" in unknown.output

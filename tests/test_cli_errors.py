@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 import pytest
-from click.testing import CliRunner
+from support.cli import run_cli
 
 from reporter.cli import ReporterGroup
 from reporter.errors import ReporterError, UsageError
@@ -26,7 +26,7 @@ def group_raising(error: BaseException) -> click.Group:
 
 def test_user_errors_exit_with_their_status_and_no_traceback() -> None:
     for error, status in ((ReporterError("spec not found"), 1), (UsageError("bad flag"), 2)):
-        result = CliRunner().invoke(group_raising(error), ["boom"])
+        result = run_cli(["boom"], command=group_raising(error))
         assert result.exit_code == status
         assert result.stderr == f"error: {error}\n"
 
@@ -35,7 +35,7 @@ def test_bugs_exit_3_and_leave_the_traceback_in_a_log(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    result = CliRunner().invoke(group_raising(ZeroDivisionError("oops")), ["boom"])
+    result = run_cli(["boom"], command=group_raising(ZeroDivisionError("oops")))
     assert result.exit_code == 3
     assert "Traceback" not in result.output
     logs = list((tmp_path / "state" / "reporter").glob("crash-*.log"))

@@ -7,11 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from fetch_support import ACME, NOW, context, make_spec, run
+from support.cli import run_cli
+from support.fetch import ACME, NOW, context, make_spec, run
 
 from reporter import catalogue
-from reporter.cli import main
 from reporter.fetch.execute import Options, fetch
 from reporter.plan.build import plan_collect
 from reporter.sandbox import Sandbox
@@ -75,7 +74,7 @@ def test_collected_stories_stay_in_the_monthly_dataset_after_they_expire(tmp_pat
 
 
 def test_plan_prints_calls_and_sends_nothing(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["plan", str(_spec(tmp_path)), "--period", "2026-10"])
+    result = run_cli(["plan", str(_spec(tmp_path)), "--period", "2026-10"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "Acme (17841400000000001, facebook login) report 2026-10: " + (
@@ -86,14 +85,14 @@ def test_plan_prints_calls_and_sends_nothing(tmp_path: Path) -> None:
 
 
 def test_plan_sandbox_with_an_unknown_account_lists_the_sandbox_accounts(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["plan", str(_spec(tmp_path, "123")), "--sandbox"])
+    result = run_cli(["plan", str(_spec(tmp_path, "123")), "--sandbox"])
     assert result.exit_code == 2
     assert "error: --sandbox: the sandbox has no account 123; its accounts are " in result.output
     assert "17841400000000001 (@acmecoffee)" in result.output
 
 
 def test_bad_period_is_a_usage_error(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["plan", str(_spec(tmp_path)), "--period", "October"])
+    result = run_cli(["plan", str(_spec(tmp_path)), "--period", "October"])
     assert result.exit_code == 2
     assert "error: --period: period 'October': expected YYYY-MM or YYYY-MM-DD..YYYY-MM-DD" in (
         result.output
@@ -102,7 +101,7 @@ def test_bad_period_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_fetch_without_a_token_names_the_variable(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["fetch", str(_spec(tmp_path)), "--now", NOW.isoformat()])
+    result = run_cli(["fetch", str(_spec(tmp_path)), "--now", NOW.isoformat()])
     assert result.exit_code == 1
     assert "the environment variable ACME_TOKEN is not set" in result.output
     assert "Traceback" not in result.output
@@ -112,18 +111,17 @@ def test_fetch_sandbox_json_then_offline(tmp_path: Path, monkeypatch: pytest.Mon
     spec = _spec(tmp_path)
     out = tmp_path / "data.json"
     now = ["--now", NOW.isoformat()]
-    runner = CliRunner()
-    first = runner.invoke(main, ["fetch", str(spec), "--sandbox", "--json", str(out), *now])
+    first = run_cli(["fetch", str(spec), "--sandbox", "--json", str(out), *now])
     assert first.exit_code == 0, first.output
     assert first.output.startswith("Acme 2026-10: ") and "requests)" in first.output
     [dataset] = json.loads(out.read_text())
     assert dataset["account"]["username"] == "acmecoffee" and dataset["media"]
     store = tmp_path / "home" / ".local" / "share" / "reporter" / "sandbox.sqlite3"
     assert store.exists()  # sandbox data in its own store
-    offline = runner.invoke(main, ["fetch", str(spec), "--sandbox", "--offline", *now])
+    offline = run_cli(["fetch", str(spec), "--sandbox", "--offline", *now])
     assert offline.exit_code == 0 and "(from the store)" in offline.output
     monkeypatch.setenv("REPORTER_STORE", str(tmp_path / "other.db"))
-    missing = runner.invoke(main, ["fetch", str(spec), "--offline", "--period", "2026-09"])
+    missing = run_cli(["fetch", str(spec), "--offline", "--period", "2026-09"])
     assert missing.exit_code == 1
     assert "2026-09: not in the store; run `reporter fetch SPEC --period 2026-09` online" in (
         missing.output
@@ -131,8 +129,6 @@ def test_fetch_sandbox_json_then_offline(tmp_path: Path, monkeypatch: pytest.Mon
 
 
 def test_collect_sandbox(tmp_path: Path) -> None:
-    result = CliRunner().invoke(
-        main, ["collect", str(_spec(tmp_path)), "--sandbox", "--now", NOW.isoformat()]
-    )
+    result = run_cli(["collect", str(_spec(tmp_path)), "--sandbox", "--now", NOW.isoformat()])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Acme day:2026-11-01: ")

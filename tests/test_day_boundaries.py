@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from fetch_support import ACME, make_spec, run
+from support.fetch import ACME, make_spec, run
 
 from reporter.dataset import Dataset, Observation, meta_day_ending, meta_days
 from reporter.sandbox import Sandbox
@@ -70,7 +70,7 @@ def test_meta_days_of_old_windows_say_which_days_they_really_counted() -> None:
 
 
 def test_the_report_says_which_pacific_days_its_figures_cover() -> None:
-    import render_support as rs
+    from support import render as rs
 
     from reporter.render import build_html
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
-from smtp_support import Behaviour, SmtpServer, certificate
+from support.smtp import Behaviour, SmtpServer, certificate
 
 from reporter.deliver.smtp import (
     MessageTooLarge,

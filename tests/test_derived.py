@@ -9,7 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from fetch_support import ACME, NOW, make_spec, run
+from support.fetch import ACME, NOW, make_spec, run
 
 from reporter.catalogue import load
 from reporter.dataset import AccountInfo, Dataset, MediaItem, Observation, Unavailable
@@ -236,9 +236,7 @@ def test_a_spec_definition_replaces_the_builtin(tmp_path: Path) -> None:
 
 
 def test_validate_warns_when_an_ended_period_has_no_commentary(tmp_path: Path) -> None:
-    from click.testing import CliRunner
-
-    from reporter.cli import main
+    from support.cli import run_cli
 
     spec = tmp_path / "acme.toml"
     spec.write_text(
@@ -248,7 +246,7 @@ def test_validate_warns_when_an_ended_period_has_no_commentary(tmp_path: Path) -
         encoding="utf-8",
     )
     args = ["validate", "--today", "2026-11-23", str(spec)]
-    result = CliRunner().invoke(main, args)
+    result = run_cli(args)
     assert result.exit_code == 0
     assert (
         f"{spec}:13:8: warning: commentary.file: no commentary for 2026-10: notes/2026-10.md "
@@ -257,4 +255,4 @@ def test_validate_warns_when_an_ended_period_has_no_commentary(tmp_path: Path) -
     ) in result.output
     (tmp_path / "notes").mkdir()
     (tmp_path / "notes" / "2026-10.md").write_text("Fine month.", encoding="utf-8")
-    assert "commentary-missing" not in CliRunner().invoke(main, args).output
+    assert "commentary-missing" not in run_cli(args).output

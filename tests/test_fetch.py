@@ -7,7 +7,7 @@ import math
 from collections import Counter
 from pathlib import Path
 
-from fetch_support import ACME, GLOBEX, NORDLICHT, NOW, TINY, comparable, make_spec, run
+from support.fetch import ACME, GLOBEX, NORDLICHT, NOW, TINY, comparable, make_spec, run
 
 from reporter.fetch.execute import Options
 from reporter.periods import Period
@@ -193,7 +193,7 @@ def test_retries_under_20_percent_faults_give_the_same_dataset(tmp_path: Path) -
     sleeps: list[float] = []
     with Sandbox(seed=1, now=NOW, fault_rate=0.2) as sb:
         sb.faults.slow_seconds = 1.0
-        from fetch_support import context
+        from support.fetch import context
 
         ctx = context(sb, sleeps=sleeps, timeout=0.5, max_retries=12)
         faulty = run(sb, spec, tmp_path / "faulty.db", period, ctx=ctx)

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from fetch_support import ACME, GLOBEX, NORDLICHT, NOW, TINY, comparable, make_spec, run
+from support.fetch import ACME, GLOBEX, NORDLICHT, NOW, TINY, comparable, make_spec, run
 
 from reporter.commands.fetch import fetch as run_fetch
 from reporter.sandbox import Sandbox
@@ -131,7 +131,7 @@ KILLED_RUN = textwrap.dedent(
     import datetime as dt, sys
     sys.path.insert(0, {tests!r})
     from pathlib import Path
-    from fetch_support import GLOBEX, NOW, make_spec, run
+    from support.fetch import GLOBEX, NOW, make_spec, run
     from reporter.sandbox import Sandbox
     with Sandbox(seed=1, now=NOW, latency_ms=15) as sb:
         run(sb, make_spec(GLOBEX), Path({store!r}), max_workers=2)

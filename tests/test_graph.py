@@ -7,8 +7,8 @@ import random
 from collections.abc import Iterator
 
 import pytest
-from fetch_support import ACME, GLOBEX, NORDLICHT, NOW
 from pydantic import SecretStr
+from support.fetch import ACME, GLOBEX, NORDLICHT, NOW
 
 from reporter.graph.client import (
     GraphClient,

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from click.testing import CliRunner
+from support.cli import run_cli
 
-from reporter.cli import main
 from reporter.commands.init import FILES
 
 
 def test_the_scaffold_validates_strictly_and_is_never_overwritten(tmp_path: Path) -> None:
-    runner = CliRunner()
-    made = runner.invoke(main, ["init", str(tmp_path / "reports")])
+    made = run_cli(["init", str(tmp_path / "reports")])
     assert made.exit_code == 0, made.output
     root = tmp_path / "reports"
     assert sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) == sorted(FILES)
-    checked = runner.invoke(main, ["validate", "--strict", "--format", "github", str(root)])
+    checked = run_cli(["validate", "--strict", "--format", "github", str(root)])
     assert checked.exit_code == 0, checked.output
     assert checked.stderr == "2 specs checked: 0 errors, 0 warnings; all valid\n"
     hooks = (root / ".pre-commit-config.yaml").read_text()
@@ -28,7 +26,7 @@ def test_the_scaffold_validates_strictly_and_is_never_overwritten(tmp_path: Path
     assert ".env\n" in (root / ".gitignore").read_text()
 
     (root / "base.toml").write_text("# mine\n")
-    again = runner.invoke(main, ["init", str(root)])
+    again = run_cli(["init", str(root)])
     assert again.exit_code == 1
     assert "already exist(s); reporter init writes nothing over existing files" in again.stderr
     assert (root / "base.toml").read_text() == "# mine\n"

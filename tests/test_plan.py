@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fetch_support import ACME, NORDLICHT, make_spec
+from support.fetch import ACME, NORDLICHT, make_spec
 
 from reporter import catalogue
 from reporter.periods import Period, parse_period

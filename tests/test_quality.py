@@ -7,7 +7,7 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from render_support import MEDIA_METRICS, OCTOBER, SEPTEMBER, dataset, spec
+from support.render import MEDIA_METRICS, OCTOBER, SEPTEMBER, dataset, spec
 
 from reporter import catalogue
 from reporter.dataset import Dataset

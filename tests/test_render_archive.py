@@ -7,9 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pypdf
-from click.testing import CliRunner
-
-from reporter.cli import main
+from support.cli import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = """
@@ -45,7 +43,7 @@ def _text(folder: Path) -> str:
 
 def _render(spec: Path, out: Path, now: str, *extra: str) -> str:
     args = ["render", str(spec), "--sandbox", "--period", "2026-10", "--out", str(out)]
-    result = CliRunner().invoke(main, [*args, "--now", now, *extra])
+    result = run_cli([*args, "--now", now, *extra])
     assert result.exit_code == 0, result.output
     return result.output
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pypdf
-from click.testing import CliRunner
+from support.cli import run_cli
 
-from reporter.cli import main
 from reporter.render.formatting import Formatter
 from reporter.store.database import Store
 
@@ -26,10 +25,9 @@ def _text(pdf: Path) -> str:
 
 
 def test_run_example_against_the_sandbox_then_render_offline(tmp_path: Path) -> None:
-    runner = CliRunner()
     out = tmp_path / "out"
     args = ["run", str(ROOT / "reports.example.toml"), "--sandbox", "--out", str(out)]
-    result = runner.invoke(main, [*args, "--now", NOW])
+    result = run_cli([*args, "--now", NOW])
     assert result.exit_code == 0, result.output
     pdfs = sorted(out.rglob("*.pdf"))
     assert [p.name for p in pdfs] == [
@@ -57,8 +55,7 @@ def test_run_example_against_the_sandbox_then_render_offline(tmp_path: Path) -> 
 
     # Rendering again from the store alone gives the same report text.
     before = text
-    again = runner.invoke(
-        main,
+    again = run_cli(
         ["render", str(ROOT / "reports.example.toml"), "--sandbox", "--offline",
          "--out", str(tmp_path / "again"), "--now", NOW],
     )  # fmt: skip

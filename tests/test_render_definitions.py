@@ -9,7 +9,7 @@ import html
 import re
 from pathlib import Path
 
-import render_support as rs
+from support import render as rs
 
 from reporter import catalogue
 from reporter.dataset import Unavailable

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pypdf
-import render_support as rs
+from support import render as rs
 
 from reporter.render import render_report
 from reporter.render.report import build_html

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
-import render_support as rs
+from support import render as rs
 
 from reporter.dataset import Dataset
 from reporter.render import render_report

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import render_support as rs
+from support import render as rs
 
 from reporter.dataset import totals
 from reporter.render import rollup

@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 import pypdf
 import pytest
-import render_support as rs
+from support import render as rs
 
 from reporter.dataset import AccountInfo, Dataset
 from reporter.files import atomic_write

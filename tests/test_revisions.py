@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from fetch_support import ACME, make_spec, run
+from support.fetch import ACME, make_spec, run
 
 from reporter.dataset import Dataset, meta_day_ending
 from reporter.sandbox import Sandbox
@@ -61,7 +61,7 @@ def test_refetch_days_0_keeps_the_first_answer(tmp_path: Path) -> None:
 
 
 def test_collect_fetches_the_last_days_again_until_meta_settled_them(tmp_path: Path) -> None:
-    from fetch_support import context
+    from support.fetch import context
 
     from reporter import catalogue
     from reporter.fetch.execute import Options, fetch

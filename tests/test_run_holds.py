@@ -7,11 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from click.testing import CliRunner
-from run_support import NOW, Ran, environment, ledger, write_spec
-from smtp_support import SmtpServer
+from support.cli import Ran, run_cli
+from support.run import NOW, environment, ledger, write_spec
+from support.smtp import SmtpServer
 
-from reporter.cli import main
 from reporter.sandbox import Sandbox
 
 CAFE = "17841400000000001"
@@ -19,11 +18,7 @@ EARLY = dt.datetime(2026, 11, 2, 8, 0, tzinfo=dt.UTC)  # before October settled 
 
 
 def run_at(now: dt.datetime, args: list[str], env: dict[str, str], out: Path) -> Ran:
-    result = CliRunner().invoke(
-        main, ["run", *args, "--out", str(out), "--now", now.isoformat()], env=env,
-        catch_exceptions=False,
-    )  # fmt: skip
-    return Ran(result.exit_code, result.stdout, result.stderr)
+    return run_cli(["run", *args, "--out", str(out), "--now", now.isoformat()], env=env)
 
 
 def test_held_before_meta_settled_then_sent_by_the_next_run(tmp_path: Path) -> None:

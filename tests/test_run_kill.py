@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from run_support import NOW, NOW_TEXT, environment, ledger, run, write_spec
-from smtp_support import Behaviour, SmtpServer
+from support.run import NOW, NOW_TEXT, environment, ledger, run, write_spec
+from support.smtp import Behaviour, SmtpServer
 
 from reporter.sandbox import Sandbox
 

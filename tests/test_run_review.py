@@ -10,11 +10,10 @@ import json
 import sqlite3
 from pathlib import Path
 
-from click.testing import CliRunner
-from run_support import NOW, Ran, environment, write_spec
-from smtp_support import SmtpServer
+from support.cli import Ran, run_cli
+from support.run import NOW, environment, write_spec
+from support.smtp import SmtpServer
 
-from reporter.cli import main
 from reporter.sandbox import Sandbox
 from reporter.store.ledger import ReportKey
 
@@ -23,10 +22,7 @@ EARLY = dt.datetime(2026, 11, 2, 8, 0, tzinfo=dt.UTC)
 
 
 def cli(args: list[str], env: dict[str, str], now: dt.datetime = NOW) -> Ran:
-    result = CliRunner().invoke(
-        main, [*args, "--now", now.isoformat()], env=env, catch_exceptions=False
-    )
-    return Ran(result.exit_code, result.stdout, result.stderr)
+    return run_cli([*args, "--now", now.isoformat()], env=env)
 
 
 def test_review_then_approve_exactly_once(tmp_path: Path) -> None:
@@ -55,7 +51,7 @@ def test_review_then_approve_exactly_once(tmp_path: Path) -> None:
 
         report_id = ReportKey(str(spec.resolve()), CAFE, "2026-10").report_id
         assert f"\n     or: reporter approve {report_id}\n" in text
-        listed = CliRunner().invoke(main, ["pending"], env=env, catch_exceptions=False)
+        listed = run_cli(["pending"], env=env)
         assert listed.exit_code == 0
         assert listed.stdout.splitlines() == [
             f"{report_id}  cafe.toml: Café Müller ({CAFE}) 2026-10: awaiting approval "
@@ -77,7 +73,7 @@ def test_review_then_approve_exactly_once(tmp_path: Path) -> None:
         assert twice.status == 0
         assert len(smtp.received) == 1, "a second approve sends nothing"
         assert "already sent" in twice.out
-        listed = CliRunner().invoke(main, ["pending"], env=env, catch_exceptions=False)
+        listed = run_cli(["pending"], env=env)
         assert "nothing waits" in listed.stdout
 
 
@@ -102,7 +98,7 @@ def test_a_held_report_approved_despite_its_hold(tmp_path: Path) -> None:
         env = environment(sb, tmp_path, smtp.env())
         held = cli(["run", str(spec), "--send", "--out", out], env, EARLY)
         assert held.status == 1 and smtp.received == []
-        listed = CliRunner().invoke(main, ["pending"], env=env, catch_exceptions=False)
+        listed = run_cli(["pending"], env=env)
         assert listed.stdout.splitlines()[1].startswith("  held: fetched 2026-11-02 08:00 UTC")
 
         ok = cli(["approve", str(spec), "--period", "2026-10", "--account", CAFE, "--out", out],
@@ -124,7 +120,7 @@ def test_approve_by_the_id_pending_shows(tmp_path: Path) -> None:
         env = environment(sb, tmp_path, smtp.env())
         held = cli(["run", str(spec), "--send", "--review", "--out", out], env)
         assert held.status == 1 and smtp.received == []
-        listed = CliRunner().invoke(main, ["pending"], env=env, catch_exceptions=False)
+        listed = run_cli(["pending"], env=env)
         report_id = listed.stdout.split()[0]
         assert report_id == ReportKey(str(spec.resolve()), CAFE, "2026-10").report_id
 

@@ -7,8 +7,8 @@ import ssl
 from pathlib import Path
 
 import pytest
-from run_support import NOW, environment, ledger, pdf_text, run, write_spec
-from smtp_support import Behaviour, SmtpServer, certificate
+from support.run import NOW, environment, ledger, pdf_text, run, write_spec
+from support.smtp import Behaviour, SmtpServer, certificate
 
 from reporter.sandbox import Sandbox
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from sandbox_support import ACME, NORDLICHT, NOW, TINY, error_of, get, since_until
+from support.sandbox import ACME, NORDLICHT, NOW, TINY, error_of, get, since_until
 
 from reporter.sandbox import Sandbox
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 import requests
-from sandbox_support import ACME, NORDLICHT, NOW, error_of, get
+from support.sandbox import ACME, NORDLICHT, NOW, error_of, get
 
 from reporter.sandbox import Sandbox
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sandbox_support import ACME, NOW, get, since_until
+from support.sandbox import ACME, NOW, get, since_until
 
 from reporter.sandbox import Sandbox
 

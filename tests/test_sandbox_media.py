@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from sandbox_support import ACME, GLOBEX, NOW, get
+from support.sandbox import ACME, GLOBEX, NOW, get
 
 from reporter.sandbox import Sandbox
 

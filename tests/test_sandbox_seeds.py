@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import requests
-from sandbox_support import ACME, structure_diff
+from support.sandbox import ACME, structure_diff
 
 from reporter.sandbox import Sandbox
 

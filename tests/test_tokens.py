@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 import requests
-from click.testing import CliRunner
+from support.cli import run_cli
 
-from reporter.cli import main
 from reporter.commands.collect import collect as run_collect
 from reporter.commands.tokens import tokens as run_tokens
 from reporter.sandbox import Sandbox
@@ -210,11 +209,10 @@ def test_collect_warns_about_a_token_expiring_soon_with_its_date(
 
 
 def test_tokens_command_line_sandbox_and_usage(tmp_path: Path) -> None:
-    runner = CliRunner()
     spec = _spec(tmp_path)
-    result = runner.invoke(main, ["tokens", str(spec), "--sandbox", "--now", NOW.isoformat()])
+    result = run_cli(["tokens", str(spec), "--sandbox", "--now", NOW.isoformat()])
     assert result.exit_code == 0, result.output
     assert "2 token(s) checked: 2 healthy" in result.output
     assert "SBX-" not in result.output
-    result = runner.invoke(main, ["tokens", str(tmp_path / "missing.toml")])
+    result = run_cli(["tokens", str(tmp_path / "missing.toml")])
     assert result.exit_code == 2

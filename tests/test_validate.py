@@ -10,10 +10,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from support.cli import run_cli
 
 from reporter import catalogue
-from reporter.cli import main
 from reporter.spec.load import merge
 from reporter.spec.validate import InvalidSpec, load_spec, validate_file, validate_paths
 
@@ -53,7 +52,7 @@ def codes(path: Path, today: dt.date = TODAY) -> list[str]:
 
 
 def test_example_spec_is_valid() -> None:
-    result = CliRunner().invoke(main, ["validate", str(ROOT / "reports.example.toml")])
+    result = run_cli(["validate", str(ROOT / "reports.example.toml")])
     assert result.exit_code == 0, result.output
     assert "0 errors" in result.output
 
@@ -129,9 +128,7 @@ def test_period_not_over_and_future_ranges_warn(tmp_path: Path) -> None:
 
 def test_json_format_is_a_list_of_objects() -> None:
     case = SPECS / "invalid" / "unknown_metric.toml"
-    result = CliRunner().invoke(
-        main, ["validate", "--format", "json", "--today", "2026-11-23", str(case)]
-    )
+    result = run_cli(["validate", "--format", "json", "--today", "2026-11-23", str(case)])
     assert result.exit_code == 1
     items = json.loads(result.stdout)
     assert items == [
@@ -153,9 +150,7 @@ def test_json_format_is_a_list_of_objects() -> None:
 
 def test_github_format_annotates_file_line_and_column() -> None:
     case = SPECS / "invalid" / "navigation_on_feed.toml"
-    result = CliRunner().invoke(
-        main, ["validate", "--format", "github", "--today", "2026-11-23", str(case)]
-    )
+    result = run_cli(["validate", "--format", "github", "--today", "2026-11-23", str(case)])
     lines = result.stdout.splitlines()
     assert lines[1] == (
         f"::error file={case},line=8,col=18,title=unsupported-product-type::"
@@ -167,20 +162,20 @@ def test_github_format_annotates_file_line_and_column() -> None:
 
 def test_strict_turns_warnings_into_failure() -> None:
     example = str(ROOT / "reports.example.toml")
-    assert CliRunner().invoke(main, ["validate", example]).exit_code == 0
-    assert CliRunner().invoke(main, ["validate", "--strict", example]).exit_code == 1
+    assert run_cli(["validate", example]).exit_code == 0
+    assert run_cli(["validate", "--strict", example]).exit_code == 1
 
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
-    assert CliRunner().invoke(main, ["validate", str(tmp_path / "missing.toml")]).exit_code == 2
-    assert CliRunner().invoke(main, ["validate"]).exit_code == 2
+    assert run_cli(["validate", str(tmp_path / "missing.toml")]).exit_code == 2
+    assert run_cli(["validate"]).exit_code == 2
 
 
 def test_a_token_in_the_spec_is_never_echoed(tmp_path: Path) -> None:
     token = "EAAGm0PX4ZCpsBAKZCZAhYpSecretSecretSecret123"
     path = write(tmp_path, MINIMAL.replace('token_env = "ACME_IG_TOKEN"', f'token = "{token}"'))
     for fmt in ("text", "json", "github"):
-        result = CliRunner().invoke(main, ["validate", "--format", fmt, str(path)])
+        result = run_cli(["validate", "--format", fmt, str(path)])
         assert result.exit_code == 1
         assert "token-in-spec" in result.output
         assert token not in result.output
@@ -207,7 +202,7 @@ def test_a_bom_is_read_and_deep_nesting_is_a_diagnostic(tmp_path: Path) -> None:
 
 def test_a_folder_without_specs_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
-    result = CliRunner().invoke(main, ["validate", str(tmp_path / "empty")])
+    result = run_cli(["validate", str(tmp_path / "empty")])
     assert result.exit_code == 2
     assert result.stderr == f"error: no spec (*.toml) found in {tmp_path / 'empty'}\n"
 
@@ -238,7 +233,7 @@ def test_validate_does_not_import_heavy_modules() -> None:
 
 
 def test_schema_is_json_schema_of_the_models() -> None:
-    result = CliRunner().invoke(main, ["schema"])
+    result = run_cli(["schema"])
     schema = json.loads(result.stdout)
     assert schema["$schema"].startswith("https://json-schema.org/")
     assert set(schema["required"]) == {"report", "accounts"}

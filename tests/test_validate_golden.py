@@ -10,9 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from reporter.cli import main
+from support.cli import run_cli
 
 INVALID = Path(__file__).parent / "specs" / "invalid"
 CASES = sorted(p.stem for p in INVALID.glob("*.toml"))
@@ -21,7 +19,7 @@ UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 
 def run_validate(case: str, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
     monkeypatch.chdir(INVALID)
-    result = CliRunner().invoke(main, ["validate", "--today", "2026-11-23", f"{case}.toml"])
+    result = run_cli(["validate", "--today", "2026-11-23", f"{case}.toml"])
     return result.exit_code, result.output
 
 

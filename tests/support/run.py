@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 
 import pypdf
-from click.testing import CliRunner
 
-from reporter.cli import main
 from reporter.sandbox import Sandbox
+from support.cli import Ran, run_cli
 
 NOW = dt.datetime(2026, 11, 3, 8, 0, tzinfo=dt.UTC)
 NOW_TEXT = NOW.isoformat()
@@ -76,19 +74,8 @@ def environment(sb: Sandbox, tmp: Path, smtp: dict[str, str]) -> dict[str, str]:
     return env
 
 
-@dataclass(frozen=True)
-class Ran:
-    status: int
-    out: str
-    err: str
-
-
 def run(args: list[str], env: dict[str, str], out: Path) -> Ran:
-    runner = CliRunner()
-    result = runner.invoke(
-        main, ["run", *args, "--out", str(out), "--now", NOW_TEXT], env=env, catch_exceptions=False
-    )
-    return Ran(result.exit_code, result.stdout, result.stderr)
+    return run_cli(["run", *args, "--out", str(out), "--now", NOW_TEXT], env=env)
 
 
 def pdf_text(data: bytes, tmp: Path) -> str:
