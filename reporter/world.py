@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from reporter.settings import Settings, settings_from
-
 if TYPE_CHECKING:
     from reporter.catalogue import Catalogue
+    from reporter.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -31,6 +30,8 @@ class World:
     # reported after the specs' own errors.
     @functools.cached_property
     def settings(self) -> Settings:
+        from reporter.settings import settings_from  # pydantic-settings: not for `validate`
+
         return settings_from(self.environ)
 
     @functools.cached_property
@@ -46,6 +47,8 @@ def read_environment(environ: Mapping[str, str], env_file: Path) -> dict[str, st
     values: dict[str, str] = {}
     if env_file.is_file():
         from pydantic_settings import DotEnvSettingsSource
+
+        from reporter.settings import Settings
 
         source = DotEnvSettingsSource(Settings, env_file=env_file, case_sensitive=True)
         values = {k: v for k, v in source.env_vars.items() if v is not None}
