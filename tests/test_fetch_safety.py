@@ -140,6 +140,7 @@ KILLED_RUN = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_kill_9_in_the_middle_of_a_fetch_leaves_a_store_a_rerun_completes(
     tmp_path: Path,
 ) -> None:

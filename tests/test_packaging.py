@@ -8,6 +8,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from reporter.render.environment import ENTRY, environment, packaged_root
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +26,7 @@ def test_the_default_report_template_loads() -> None:
     assert environment().get_template(ENTRY).name == ENTRY
 
 
+@pytest.mark.slow
 def test_the_wheel_holds_every_file_the_package_reads(tmp_path: Path) -> None:
     """A plain `pip install` (CI steps, the pre-commit hook) gets a wheel, not the checkout:
     every data file under reporter/ (the catalogue, the built-in derived metrics, the

@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pypdf
+import pytest
 from support.cli import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,6 +49,7 @@ def _render(spec: Path, out: Path, now: str, *extra: str) -> str:
     return result.output
 
 
+@pytest.mark.slow
 def test_rerender_gives_the_same_text_until_refresh(tmp_path: Path) -> None:
     spec = tmp_path / "acme.toml"
     spec.write_text(SPEC, encoding="utf-8")

@@ -1,45 +1,40 @@
 """`reporter run` end to end: the sandbox in-process, the fetcher, the store, then the reports.
 
-One run of the README's first command for both example accounts, read back from the PDFs.
+One run of the README's first command for both example accounts (the session fixture
+``example_run``, shared by this file's tests), read back from the PDFs.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pypdf
+import pytest
 from support.cli import run_cli
+from support.example import EXAMPLE, NOW, ExampleRun, pdf_text
 
 from reporter.render.formatting import Formatter
 from reporter.store.database import Store
 
-ROOT = Path(__file__).resolve().parents[1]
-NOW = "2026-11-02T17:00:00+00:00"
+pytestmark = pytest.mark.slow
 
 
-def _text(pdf: Path) -> str:
-    # With many glyphs (the sandbox's Arabic and CJK captions) WeasyPrint embeds DejaVu as a
-    # two-byte CID font; pypdf 7 then returns each character with a NUL before it (pdftotext
-    # reads it cleanly). Dropping the NULs gives the text back.
-    return "".join(page.extract_text() for page in pypdf.PdfReader(pdf).pages).replace("\x00", "")
-
-
-def test_run_example_against_the_sandbox_then_render_offline(tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    args = ["run", str(ROOT / "reports.example.toml"), "--sandbox", "--out", str(out)]
-    result = run_cli([*args, "--now", NOW])
+def test_run_example_against_the_sandbox(example_run: ExampleRun) -> None:
+    result = example_run.ran
     assert result.exit_code == 0, result.output
-    pdfs = sorted(out.rglob("*.pdf"))
+    pdfs = example_run.pdfs
     assert [p.name for p in pdfs] == [
         "Acme-Coffee-Roasters-2026-10.pdf",
         "Nordlicht-Studio-2026-10.pdf",
     ]
     assert all(p.with_suffix(".html").exists() for p in pdfs)
-    text = _text(pdfs[0])
+    text = example_run.text
     assert "Monthly Instagram report" in text and "October 2026" in text
 
+
+def test_the_kpi_card_shows_the_stored_views(example_run: ExampleRun) -> None:
     # The KPI card shows the stored dataset's views, as the report's locale writes them.
-    found = sorted(Path.home().rglob("sandbox.sqlite3"))
+    text = example_run.text
+    found = sorted(example_run.home.rglob("sandbox.sqlite3"))
     assert found, "the sandbox store was created under the test's HOME"
     with Store.open(found[0], write=False) as store:
         dataset = store.load_dataset("17841400000000001", "2026-10")
@@ -53,13 +48,16 @@ def test_run_example_against_the_sandbox_then_render_offline(tmp_path: Path) -> 
     ]  # fmt: skip
     assert fmt.compact(sum(windows)) in text
 
+
+def test_render_offline_gives_the_same_text(example_run: ExampleRun, tmp_path: Path) -> None:
     # Rendering again from the store alone gives the same report text.
-    before = text
+    before = example_run.text
     again = run_cli(
-        ["render", str(ROOT / "reports.example.toml"), "--sandbox", "--offline",
+        ["render", str(EXAMPLE), "--sandbox", "--offline",
          "--out", str(tmp_path / "again"), "--now", NOW],
+        env=example_run.env,
     )  # fmt: skip
     assert again.exit_code == 0, again.output
     pdf = next((tmp_path / "again").rglob("Acme-Coffee-Roasters-2026-10.pdf"))
-    after = _text(pdf)
+    after = pdf_text(pdf)
     assert after == before

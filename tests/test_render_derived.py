@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pypdf
+import pytest
 from support import render as rs
 
 from reporter.render import render_report
@@ -145,6 +146,7 @@ def test_top_media_ranked_by_a_media_derived_metric() -> None:
     assert f"{best * 100:.1f}%" in text
 
 
+@pytest.mark.slow
 def test_pdf_reads_back_goals_and_commentary(tmp_path: Path) -> None:
     spec = _spec()
     current = rs.dataset()

@@ -93,6 +93,7 @@ def no_media(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
     return _render(tmp_path_factory.mktemp("empty"), rs.spec(), current, previous, thumbnails={})
 
 
+@pytest.mark.slow
 def test_files_land_in_the_spec_output_pattern(normal: tuple[Rendered, Dataset, Dataset]) -> None:
     rendered, _, _ = normal
     folder = rendered.paths["pdf"].parent
@@ -101,6 +102,7 @@ def test_files_land_in_the_spec_output_pattern(normal: tuple[Rendered, Dataset, 
     assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no temp files left
 
 
+@pytest.mark.slow
 def test_kpis_show_the_dataset_figures_with_their_comparison(
     normal: tuple[Rendered, Dataset, Dataset],
 ) -> None:
@@ -122,6 +124,7 @@ def test_kpis_show_the_dataset_figures_with_their_comparison(
     assert f"{FMT.number(comments)}▼ {FMT.signed_percent(comments / before - 1)}" in summary
 
 
+@pytest.mark.slow
 def test_highlights_come_from_the_data(normal: tuple[Rendered, Dataset, Dataset]) -> None:
     rendered, current, _ = normal
     best = max(
@@ -134,6 +137,7 @@ def test_highlights_come_from_the_data(normal: tuple[Rendered, Dataset, Dataset]
     assert "Published 18 posts, 12 reels and 10 stories" in summary
 
 
+@pytest.mark.slow
 def test_pages_outline_and_metadata(normal: tuple[Rendered, Dataset, Dataset]) -> None:
     rendered, _, _ = normal
     reader = rendered.reader
@@ -153,6 +157,7 @@ def test_pages_outline_and_metadata(normal: tuple[Rendered, Dataset, Dataset]) -
     assert "Page" not in cover
 
 
+@pytest.mark.slow
 def test_content_tables_and_durations(normal: tuple[Rendered, Dataset, Dataset]) -> None:
     rendered, current, _ = normal
     reel = next(m for m in current.media if m.product_type == "REELS")
@@ -163,6 +168,7 @@ def test_content_tables_and_durations(normal: tuple[Rendered, Dataset, Dataset])
     assert "Total, 10 stories" in rendered.text
 
 
+@pytest.mark.slow
 def test_notes_name_meanings_gaps_and_the_delay(normal: tuple[Rendered, Dataset, Dataset]) -> None:
     rendered, _, _ = normal
     notes = " ".join(" ".join(rendered.pages[-2:]).split())
@@ -172,6 +178,7 @@ def test_notes_name_meanings_gaps_and_the_delay(normal: tuple[Rendered, Dataset,
     assert "Nov 2, 2026, 1:00 AM PST" in notes  # fetch time in the spec's timezone
 
 
+@pytest.mark.slow
 def test_csv_holds_every_table_with_raw_values(normal: tuple[Rendered, Dataset, Dataset]) -> None:
     rendered, current, _ = normal
     text = rendered.paths["csv"].read_bytes().decode("utf-8-sig")
@@ -184,6 +191,7 @@ def test_csv_holds_every_table_with_raw_values(normal: tuple[Rendered, Dataset, 
     assert f"{reel.timestamp.isoformat()},Average watch time,{int(watch or 0)}" in text
 
 
+@pytest.mark.slow
 def test_html_is_self_contained(normal: tuple[Rendered, Dataset, Dataset]) -> None:
     html = normal[0].html
     assert "<svg" in html and "<style>" in html
@@ -192,6 +200,7 @@ def test_html_is_self_contained(normal: tuple[Rendered, Dataset, Dataset]) -> No
     assert "https://" not in html
 
 
+@pytest.mark.slow
 def test_many_unavailable_without_comparison(sparse: Rendered) -> None:
     summary = " ".join(sparse.pages[1].split())
     assert re.search(r"ACCOUNTS REACHED n/a\s?\(#10\) Not enough data for this account\.", summary)
@@ -204,6 +213,7 @@ def test_many_unavailable_without_comparison(sparse: Rendered) -> None:
     assert len(sparse.reader.pages) == 10
 
 
+@pytest.mark.slow
 def test_no_media_in_the_period(no_media: Rendered) -> None:
     text = " ".join(no_media.text.split())
     assert "Published in October 2026: 0 posts, 0 reels, 0 stories." in text

@@ -77,6 +77,7 @@ def _hostile_dataset(caption: str, folder: Path) -> Dataset:
     return dataclasses.replace(ds, media=media, account=account, notes=(caption,))
 
 
+@pytest.mark.slow
 def test_hostile_captions_leave_no_trace(hostile: tuple[str, Path]) -> None:
     caption, folder = hostile
     ds = _hostile_dataset(caption, folder)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from support.run import NOW, NOW_TEXT, environment, ledger, run, write_spec
 from support.smtp import Behaviour, SmtpServer
 
@@ -23,6 +24,7 @@ def start(specs: Path, env: dict[str, str], out: Path) -> subprocess.Popen[str]:
     )  # fmt: skip
 
 
+@pytest.mark.slow
 def test_kill_9_between_messages_then_a_rerun_sends_each_exactly_once(tmp_path: Path) -> None:
     specs = tmp_path / "clients"
     write_spec(specs, CAFE, {"to": ["anna@client.example", "bob@client.example"]})
@@ -51,6 +53,7 @@ def test_kill_9_between_messages_then_a_rerun_sends_each_exactly_once(tmp_path: 
     assert [row[1:] for row in ledger(tmp_path / "store.sqlite3")] == [("sent", 1)] * 4
 
 
+@pytest.mark.slow
 def test_kill_9_after_the_server_took_the_message_holds_it(tmp_path: Path) -> None:
     """The one window: the server has the message, the client dies before recording it."""
     spec = write_spec(tmp_path / "clients", CAFE, {"to": ["anna@client.example"]})

@@ -10,6 +10,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
 from support.cli import Ran, run_cli
 from support.run import NOW, environment, write_spec
 from support.smtp import SmtpServer
@@ -25,6 +26,7 @@ def cli(args: list[str], env: dict[str, str], now: dt.datetime = NOW) -> Ran:
     return run_cli([*args, "--now", now.isoformat()], env=env)
 
 
+@pytest.mark.slow
 def test_review_then_approve_exactly_once(tmp_path: Path) -> None:
     spec = write_spec(tmp_path / "specs", CAFE, {"to": ["anna@client.example"]}, review="true")
     spec.write_text(spec.read_text().replace('review = "true"', "review = true"))
@@ -111,6 +113,7 @@ def test_a_held_report_approved_despite_its_hold(tmp_path: Path) -> None:
     assert json.loads(despite)[0].startswith("fetched 2026-11-02 08:00 UTC")
 
 
+@pytest.mark.slow
 def test_approve_by_the_id_pending_shows(tmp_path: Path) -> None:
     """Approving by report id: the spec, period and account come from the store; a wrong,
     unknown or contradicted id is a usage error that sends nothing."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
+import errno
 import shutil
 import socket
 import ssl
@@ -116,6 +117,7 @@ class SmtpServer:
                 return AuthResult(success=ok, handled=False)  # handled=False: say 535
 
             extra.update(authenticator=check, auth_required=True)
+        self._extra = extra
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **extra)
 
     @property
@@ -131,8 +133,20 @@ class SmtpServer:
         }
 
     def __enter__(self) -> SmtpServer:
-        self.controller.start()
-        return self
+        for attempt in range(3):
+            try:
+                self.controller.start()
+                return self
+            except OSError as error:
+                # free_port() let the port go; a test in another xdist worker may have bound it
+                # since. Another port then (the tests read it from env(), after this).
+                if error.errno != errno.EADDRINUSE or attempt == 2:
+                    raise
+                self.port = free_port()
+                self.controller = Controller(
+                    self.handler, hostname="127.0.0.1", port=self.port, **self._extra
+                )
+        raise AssertionError("unreachable")
 
     def __exit__(self, *exc: object) -> None:
         self.controller.stop()
