@@ -10,8 +10,7 @@ from reporter.fetch.execute import fetch as run_fetch
 from reporter.fetch.summary import report_outcomes
 from reporter.fetch.target import api_target, fetch_context
 from reporter.files import atomic_write
-from reporter.periods import report_periods, today_in
-from reporter.plan.build import plan
+from reporter.plan.build import plan_report
 from reporter.spec.validate import load_spec
 from reporter.store.database import Store
 from reporter.world import World
@@ -28,9 +27,7 @@ def fetch(
     world: World,
 ) -> int:
     spec = load_spec(spec_path, now=world.now, catalogue=world.catalogue)
-    period, compare = report_periods(spec.report, period_text, world.now)
-    today = today_in(spec.report.timezone, world.now)
-    fetch_plan = plan(spec, world.catalogue, period, compare, today=today)
+    fetch_plan = plan_report(spec, world.catalogue, period_text, world.now)
     with api_target(spec.accounts, sandbox=sandbox, world=world, serve=not offline) as target:
         ctx = fetch_context(target, world)
         settings = ctx.settings

@@ -7,8 +7,7 @@ from pathlib import Path
 from reporter.errors import ExitStatus
 from reporter.fetch.target import check_sandbox_accounts
 from reporter.graph.client import host_for
-from reporter.periods import report_periods, today_in
-from reporter.plan.build import plan as make_plan
+from reporter.plan.build import plan_report
 from reporter.plan.text import describe
 from reporter.spec.validate import load_spec
 from reporter.world import World
@@ -16,11 +15,9 @@ from reporter.world import World
 
 def plan(spec_path: Path, *, period_text: str | None, sandbox: bool, world: World) -> int:
     spec = load_spec(spec_path, now=world.now, catalogue=world.catalogue)
-    period, compare = report_periods(spec.report, period_text, world.now)
+    fetch_plan = plan_report(spec, world.catalogue, period_text, world.now)
     if sandbox:
         check_sandbox_accounts(spec.accounts)
-    today = today_in(spec.report.timezone, world.now)
-    fetch_plan = make_plan(spec, world.catalogue, period, compare, today=today)
     base_url = world.settings.api_base_url
     hosts = {
         a.id: "the in-process sandbox" if sandbox else host_for(a.login, base_url)

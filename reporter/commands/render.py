@@ -16,8 +16,8 @@ from reporter.dataset import Dataset
 from reporter.errors import ExitStatus
 from reporter.fetch.execute import Options, Outcome, fetch
 from reporter.fetch.target import api_target, fetch_context
-from reporter.periods import Period, report_periods, today_in
-from reporter.plan.build import plan
+from reporter.periods import Period
+from reporter.plan.build import plan_report
 from reporter.render import rollup
 from reporter.render.formatting import Formatter
 from reporter.render.report import make_inputs, render_context, render_report, write_files
@@ -44,9 +44,7 @@ def render(
     status = int(ExitStatus.OK)
     for spec_path in spec_paths:
         spec = load_spec(spec_path, now=world.now, catalogue=world.catalogue)
-        period, compare = report_periods(spec.report, period_text, world.now)
-        today = today_in(spec.report.timezone, world.now)
-        fetch_plan = plan(spec, world.catalogue, period, compare, today=today)
+        fetch_plan = plan_report(spec, world.catalogue, period_text, world.now)
         with api_target(spec.accounts, sandbox=sandbox, world=world, serve=not offline) as target:
             ctx = fetch_context(target, world)
             settings = ctx.settings

@@ -35,7 +35,7 @@ from reporter.graph.build import (
     make_insights_request,
     make_profile_request,
 )
-from reporter.periods import Period
+from reporter.periods import Period, report_periods, today_in
 from reporter.plan.requirements import fetch_spec
 from reporter.spec.models import Account, Spec
 
@@ -149,6 +149,13 @@ def chunks(period: Period, timezone: str, max_days: int) -> list[Window]:
 
 def _unix(when: dt.datetime) -> str:
     return str(int(when.timestamp()))
+
+
+def plan_report(spec: Spec, cat: Catalogue, period_text: str | None, now: dt.datetime) -> FetchPlan:
+    """The fetch a command makes for ``spec``: its period (``--period``, else its timeframe)
+    and comparison resolved once, on today in the spec's timezone."""
+    period, compare = report_periods(spec.report, period_text, now)
+    return plan(spec, cat, period, compare, today=today_in(spec.report.timezone, now))
 
 
 def plan(
