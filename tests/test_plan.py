@@ -28,11 +28,31 @@ def test_a_31_day_month_is_a_30_day_window_and_a_1_day_window() -> None:
 
 
 def test_a_dst_change_never_makes_a_window_longer_than_30_days() -> None:
-    # Europe/Berlin leaves summer time on 2026-10-25: 30 local days are 30 days and 1 hour
+    # Europe/Berlin leaves summer time on 2026-10-25: 30 local days are 30 days and 1 hour, so
+    # the window starts at 01:00 on 1 October (before that day ends, which is what counts)
     windows = chunks(parse_period("2026-10"), "Europe/Berlin", 30)
-    assert all(_days(w) <= 30 for w in windows)
-    assert [round(_days(w), 3) for w in windows] == [round(29 + 1 / 24, 3), 2]
-    assert windows[0].until == windows[1].since
+    assert [_days(w) for w in windows] == [30, 1]
+    assert windows[0].since == dt.datetime(2026, 9, 30, 23, tzinfo=dt.UTC)
+    assert windows[0].until == windows[1].since == dt.datetime(2026, 10, 30, 23, tzinfo=dt.UTC)
+
+
+def test_every_pacific_day_of_a_month_is_counted_in_the_fewest_windows() -> None:
+    # Meta counts a day when its end lies in (since, until]
+    pacific = "America/Los_Angeles"
+    for month, sizes in [("2026-11", [30]), ("2026-10", [30, 1]), ("2026-03", [30]),
+                         ("2026-02", [28])]:  # fmt: skip
+        period = parse_period(month)
+        windows = chunks(period, pacific, 30)
+        assert [round(_days(w), 3) for w in windows] == sizes, month
+        counted = [d for w in windows for d in _pacific_days_counted(w)]
+        assert counted == [period.since + dt.timedelta(days=n) for n in range(period.days)]
+
+
+def _pacific_days_counted(window: Window) -> list[dt.date]:
+    from reporter.dataset import meta_days
+
+    first, last = meta_days(window.since, window.until)
+    return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
 
 
 def test_short_periods_and_two_years() -> None:

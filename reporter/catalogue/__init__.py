@@ -40,6 +40,17 @@ class Metric:
     in_development: bool = False
     min_followers: int = 0
     history_days: int | None = None
+    # Meta answers the metric only with this breakdown (no total without it): always asked so
+    required_breakdown: str | None = None
+    # what the metric's breakdown values count ({FOLLOWER = "Follows"}), where the breakdown's
+    # general labels would mislead
+    part_labels: Mapping[str, str] = field(default_factory=dict, hash=False)
+    # (gained, lost): the metric's net change is the first part minus the second; the parts
+    # are never added into one figure
+    net: tuple[str, ...] = ()
+    # values are maps hour -> count, one per day (online_followers): kept per day and hour,
+    # never summed over hours nor shown as a daily series
+    hourly: bool = False
     login: tuple[str, ...] = ("facebook", "instagram")
     status: Literal["current", "removed"] = "current"
     deprecated_in: str | None = None

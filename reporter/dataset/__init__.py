@@ -7,7 +7,10 @@ Observations keep Meta's granularity honest:
 - a time-series value has an ``end_time`` (Meta's day ends at midnight Pacific time);
 - a total over a window has ``since``/``until`` (the window asked for, UTC);
 - a media value is lifetime and has neither;
-- a breakdown value carries its dimensions, e.g. (("follow_type", "FOLLOWER"),).
+- a breakdown value carries its dimensions, e.g. (("follow_type", "FOLLOWER"),);
+- every value of an account call asked with a breakdown names it in ``breakdown``: Meta answers
+  such a call with the window's total too (``total_value.value``, seed 003's sample: 224), which
+  is the breakdown's total, not a second total of the window.
 A metric Meta did not deliver is an ``Unavailable`` with Meta's reason, never a 0.
 """
 
@@ -75,6 +78,7 @@ class Observation:
     until: dt.datetime | None = None
     dimensions: Dimensions = ()
     metric_type: Literal["total_value", "time_series", "lifetime"] = "total_value"
+    breakdown: str = ""  # the breakdown the account call was asked with; "" for a plain call
 
     @property
     def meta_days(self) -> tuple[dt.date, dt.date] | None:
@@ -119,7 +123,7 @@ class Dataset:
         values = [
             o.value
             for o in self.for_object(object_id, metric)
-            if not o.dimensions and o.metric_type != "time_series"
+            if not o.dimensions and o.metric_type != "time_series" and not o.breakdown
         ]
         return values[0] if len(values) == 1 else None
 
@@ -218,6 +222,7 @@ def _observation(raw: dict[str, Any]) -> Observation:
         until=_parse_time(raw.get("until")),
         dimensions=tuple((str(k), str(v)) for k, v in raw.get("dimensions", ())),
         metric_type=raw.get("metric_type", "total_value"),
+        breakdown=raw.get("breakdown", ""),
     )
 
 

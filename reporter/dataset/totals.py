@@ -74,11 +74,7 @@ def _disjoint(windows: Sequence[tuple[dt.datetime, dt.datetime]]) -> bool:
 def account_total(ds: Dataset, metric: str, *, additive: bool) -> Total:
     """The account's total of ``metric`` over the dataset's period, or None with the reason."""
     account = ds.account.id
-    windows = [
-        o
-        for o in ds.for_object(account, metric)
-        if not o.dimensions and o.metric_type != "time_series"
-    ]
+    windows = window_totals(ds.for_object(account, metric))
     if windows:
         chosen, coverage = pick_windows(windows, additive)
         return Total(sum(o.value for o in chosen), coverage)
@@ -98,6 +94,24 @@ def account_total(ds: Dataset, metric: str, *, additive: bool) -> Total:
             source="none",
         )
     return Total(None, reason=unavailable_reason(ds, account, metric), source="none")
+
+
+def window_totals(observations: Iterable[Observation]) -> list[Observation]:
+    """One total per window: the plain call's. A window asked for only with breakdowns (such
+    as follows_and_unfollows, which Meta answers only so) keeps one breakdown call's total,
+    never the sum of several: each is the same window counted once more."""
+    by_window: dict[tuple[dt.datetime, dt.datetime] | None, list[Observation]] = defaultdict(list)
+    for o in observations:
+        if not o.dimensions and o.metric_type != "time_series":
+            by_window[_window(o)].append(o)
+    chosen: list[Observation] = []
+    for found in by_window.values():
+        plain = [o for o in found if not o.breakdown]
+        if plain:
+            chosen += plain
+        else:
+            chosen.append(min(found, key=lambda o: o.breakdown))
+    return chosen
 
 
 def unavailable_reason(ds: Dataset, object_id: str, metric: str) -> str:

@@ -350,9 +350,9 @@ class _UnitRun:
                 window = job.call.window
                 rows, missing = normalise.account_insights(
                     cat, answer, object_id=job.object_id, metrics=job.metrics,
-                    metric_type=job.call.metric_type or "total_value",
                     since=window.since if window else None,
                     until=window.until if window else None,
+                    breakdown=job.call.breakdown if job.call.kind == "insights" else None,
                 )  # fmt: skip
             else:
                 rows, missing = normalise.media_insights(

@@ -72,16 +72,73 @@ def _dimension(cat: Catalogue, key: str, value: Any) -> tuple[str, str]:
 
 
 def _breakdown_rows(
-    cat: Catalogue, total: Mapping[str, Any]
+    cat: Catalogue, total: Mapping[str, Any], broken: list[str]
 ) -> Iterable[tuple[tuple[tuple[str, str], ...], float]]:
+    """The rows of ``total_value.breakdowns``; a row that cannot be read (no value, or fewer
+    ``dimension_values`` than ``dimension_keys``) is described in ``broken`` instead."""
     for block in total.get("breakdowns") or []:
         keys = list(block.get("dimension_keys") or [])
         for result in block.get("results") or []:
             values = result.get("dimension_values") or []
             value = result.get("value")
-            if isinstance(value, int | float) and len(values) == len(keys):
+            if isinstance(value, int | float) and keys and len(values) == len(keys):
                 dims = tuple(_dimension(cat, k, v) for k, v in zip(keys, values, strict=True))
                 yield dims, float(value)
+            else:
+                broken.append(_broken_row(keys, values, value))
+
+
+def _broken_row(keys: Sequence[str], values: Sequence[Any], value: Any) -> str:
+    if not isinstance(value, int | float):
+        return f"a row without a number ({', '.join(map(str, values)) or 'no labels'})"
+    named = ", ".join(map(str, keys)) or "no dimension_keys"
+    return f"a row of {value:g} with {len(values)} of {len(keys)} labels ({named})"
+
+
+def _broken(object_id: str, metric: str, broken: Sequence[str]) -> list[Unavailable]:
+    if not broken:
+        return []
+    rows = "; ".join(dict.fromkeys(broken))
+    reason = f"Meta answered a breakdown row that cannot be read, left out: {rows}"
+    return [Unavailable(object_id, metric, reason, kind="malformed")]
+
+
+def _in_window(end: dt.datetime, since: dt.datetime | None, until: dt.datetime | None) -> bool:
+    """Meta counts a day when its end lies in (since, until]; points outside are not asked for."""
+    return (since is None or end > since) and (until is None or end <= until)
+
+
+def _series(
+    item: Mapping[str, Any],
+    *,
+    object_id: str,
+    since: dt.datetime | None,
+    until: dt.datetime | None,
+) -> list[Observation]:
+    """``values[]``: a number per day, or (online_followers) a map hour -> number per day,
+    kept per day and hour, never summed over hours."""
+    name, period = str(item.get("name")), str(item.get("period") or "day")
+    rows: list[Observation] = []
+    for point in item.get("values") or []:
+        if not isinstance(point, Mapping) or not point.get("end_time"):
+            continue
+        end = meta_time(str(point["end_time"]))
+        if not _in_window(end, since, until):
+            continue
+        value = point.get("value")
+        if isinstance(value, Mapping):
+            rows += [
+                Observation(object_id, name, period, float(v), end_time=end,
+                            dimensions=(("hour", str(h)),), metric_type="time_series")
+                for h, v in value.items()
+                if isinstance(v, int | float) and not isinstance(v, bool)
+            ]  # fmt: skip
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            rows.append(
+                Observation(object_id, name, period, float(value), end_time=end,
+                            metric_type="time_series")
+            )  # fmt: skip
+    return rows
 
 
 def account_insights(
@@ -90,63 +147,41 @@ def account_insights(
     *,
     object_id: str,
     metrics: Sequence[str],
-    metric_type: str,
     since: dt.datetime | None,
     until: dt.datetime | None,
+    breakdown: str | None = None,
 ) -> tuple[list[Observation], list[Unavailable]]:
-    """An account (or demographics) insights answer; requested metrics absent → unavailable."""
+    """An account (or demographics) insights answer; requested metrics absent → unavailable.
+
+    Read by the answer's shape (``values[]`` is a series, ``total_value`` a total over the
+    window), since what Meta answers depends on the metric as much as on ``metric_type``.
+    Every value of a call asked with a breakdown carries it: the call's undimensioned total is
+    the breakdown's total, not a second total of the window (see ``Observation.breakdown``)."""
     observations: list[Observation] = []
+    missing: list[Unavailable] = []
     seen: set[str] = set()
+    tag = breakdown or ""
     for item in body.get("data") or []:
         name = str(item.get("name"))
         period = str(item.get("period") or "day")
-        rows = []
-        if metric_type == "time_series":
-            for point in item.get("values") or []:
-                value = point.get("value")
-                if isinstance(value, dict):  # online_followers: hour → value
-                    rows += [
-                        Observation(
-                            object_id,
-                            name,
-                            period,
-                            float(v),
-                            end_time=meta_time(point["end_time"]),
-                            dimensions=(("hour", str(h)),),
-                            metric_type="time_series",
-                        )
-                        for h, v in value.items()
-                        if isinstance(v, int | float)
-                    ]
-                elif isinstance(value, int | float) and point.get("end_time"):
-                    rows.append(
-                        Observation(
-                            object_id,
-                            name,
-                            period,
-                            float(value),
-                            end_time=meta_time(point["end_time"]),
-                            metric_type="time_series",
-                        )
-                    )
-        else:
-            total = item.get("total_value") or {}
-            if isinstance(total.get("value"), int | float):
-                rows.append(
-                    Observation(
-                        object_id, name, period, float(total["value"]), since=since, until=until
-                    )
-                )
-            rows += [
-                Observation(
-                    object_id, name, period, value, since=since, until=until, dimensions=dims
-                )
-                for dims, value in _breakdown_rows(cat, total)
-            ]
+        rows = _series(item, object_id=object_id, since=since, until=until)
+        total = item.get("total_value") or {}
+        if isinstance(total.get("value"), int | float):
+            rows.append(
+                Observation(object_id, name, period, float(total["value"]), since=since,
+                            until=until, breakdown=tag)
+            )  # fmt: skip
+        broken: list[str] = []
+        rows += [
+            Observation(object_id, name, period, value, since=since, until=until,
+                        dimensions=dims, breakdown=tag)
+            for dims, value in _breakdown_rows(cat, total, broken)
+        ]  # fmt: skip
+        missing += _broken(object_id, name, broken)
         if rows:
             seen.add(name)
             observations += rows
-    missing = [
+    missing += [
         Unavailable(object_id, m, EMPTY_REASON, kind="empty") for m in metrics if m not in seen
     ]
     return observations, missing
@@ -156,6 +191,7 @@ def media_insights(
     cat: Catalogue, body: Mapping[str, Any], *, media_id: str, metrics: Sequence[str]
 ) -> tuple[list[Observation], list[Unavailable]]:
     observations: list[Observation] = []
+    missing: list[Unavailable] = []
     seen: set[str] = set()
     for item in body.get("data") or []:
         name = str(item.get("name"))
@@ -167,14 +203,16 @@ def media_insights(
             rows.append(
                 Observation(media_id, name, "lifetime", float(value), metric_type="lifetime")
             )
+        broken: list[str] = []
         rows += [
             Observation(media_id, name, "lifetime", v, dimensions=dims, metric_type="lifetime")
-            for dims, v in _breakdown_rows(cat, total)
+            for dims, v in _breakdown_rows(cat, total, broken)
         ]
+        missing += _broken(media_id, name, broken)
         if rows:
             seen.add(name)
             observations += rows
-    missing = [
+    missing += [
         Unavailable(media_id, m, EMPTY_REASON, kind="empty") for m in metrics if m not in seen
     ]
     return observations, missing

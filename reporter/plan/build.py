@@ -131,19 +131,32 @@ def window_of(period: Period, timezone: str) -> Window:
 
 
 def chunks(period: Period, timezone: str, max_days: int) -> list[Window]:
-    """Whole-day windows of at most ``max_days`` × 24 h (a DST day can make 30 days too long)."""
+    """Windows of at most ``max_days`` × 24 h that together count each day of ``period`` (days
+    in ``timezone``) once.
+
+    Meta counts a day when its end lies in (since, until] (the account-insights model the
+    dataset and the sandbox share), so a window need not start at its first day's midnight: it
+    may start as late as ``until - max_days``, as long as that is before the first day ends. A
+    30-day month one hour longer than the cap (November in Pacific time, which leaves summer
+    time on its first Sunday) is then one window of exactly 30 days, not 29 days and 1; 31 days
+    never fit, since their ends alone span 30 days (but March's 23-hour day makes them fit).
+    """
+    zone = ZoneInfo(timezone)
+    limit = dt.timedelta(days=max_days)
+    one = dt.timedelta(days=1)
+
+    def end(day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day + one, dt.time(), tzinfo=zone).astimezone(dt.UTC)
+
     out: list[Window] = []
     day = period.since
-    limit = dt.timedelta(days=max_days)
     while day <= period.until:
-        size = min(max_days, (period.until - day).days + 1)
-        while True:
-            window = window_of(Period(day, day + dt.timedelta(days=size - 1)), timezone)
-            if window.until - window.since <= limit or size == 1:
-                break
-            size -= 1
-        out.append(window)
-        day += dt.timedelta(days=size)
+        last = day
+        while last < period.until and end(last + one) - end(day) < limit:
+            last += one
+        until = end(last)
+        out.append(Window(max(end(day - one), until - limit), until))
+        day = last + one
     return out
 
 
@@ -252,7 +265,10 @@ def _account_insights(
 ) -> tuple[list[Call], tuple[Unavailable, ...]]:
     wanted = spec.account_metrics
     asks: list[tuple[str, str, str | None]] = []  # (metric, metric_type, breakdown)
-    asks += [(m, "total_value", None) for m in wanted.metrics]
+    for name in wanted.metrics:
+        # follows_and_unfollows: Meta gives no total without its breakdown, only the parts
+        known = cat.get("account", name)
+        asks.append((name, "total_value", known.required_breakdown if known else None))
     asks += [(m, "total_value", b) for m, bs in wanted.breakdowns.items() for b in bs]
     asks += [(m, "time_series", None) for m in wanted.time_series]
     max_days = cat.limits.max_range_days
@@ -286,13 +302,21 @@ def _account_insights(
             groups.setdefault(key, []).append(metric_name)
     calls = []
     for (meta_period, metric_type, breakdown, window), names in groups.items():
-        params = {"period": meta_period, "metric_type": metric_type}
+        params = {"period": meta_period, "metric_type": _metric_type_param(cat, names, metric_type)}
         if breakdown:
             params["breakdown"] = breakdown
         params |= {"since": _unix(window.since), "until": _unix(window.until)}
         request = make_insights_request(spec.report.api_version, account.id, names, **params)
         calls.append(Call("insights", request, tuple(names), metric_type, breakdown, window))
     return calls, tuple(skipped)
+
+
+def _metric_type_param(cat: Catalogue, names: Sequence[str], metric_type: str) -> str:
+    """``metric_type`` as sent; none for hourly metrics: public clients ask online_followers
+    with period=lifetime alone, and a 2026 production note records total_value refused for it
+    (airbytehq/airbyte source-instagram sends period=lifetime with since/until)."""
+    hourly = [m for n in names if (m := cat.get("account", n)) is not None and m.hourly]
+    return "" if hourly else metric_type
 
 
 def _demographics(spec: Spec, cat: Catalogue, account: Account) -> list[Call]:

@@ -222,9 +222,10 @@ class Store(LedgerMixin, ReviewMixin):
                  for at, outcome, body in result.snapshots],
             )  # fmt: skip
             db.executemany(
-                "INSERT INTO observations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO observations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(*where, o.object_id, o.metric, o.period, o.value, _iso(o.end_time),
-                  _iso(o.since), _iso(o.until), json.dumps(o.dimensions), o.metric_type)
+                  _iso(o.since), _iso(o.until), json.dumps(o.dimensions), o.metric_type,
+                  o.breakdown)
                  for o in result.observations],
             )  # fmt: skip
             db.executemany(
@@ -368,7 +369,8 @@ class Store(LedgerMixin, ReviewMixin):
         self, table: str, account_id: str, unit: str, story_ids: Sequence[str]
     ) -> list[tuple[Any, ...]]:
         columns = (
-            "object_id, metric, period, value, end_time, since, until, dimensions, metric_type"
+            "object_id, metric, period, value, end_time, since, until, dimensions, metric_type, "
+            "breakdown"
             if table == "observations"
             else "object_id, metric, reason, code, kind"
         )
@@ -455,13 +457,14 @@ def _observation(row: tuple[Any, ...]) -> Observation:
         until=_time(row[6]),
         dimensions=tuple((str(k), str(v)) for k, v in json.loads(row[7])),
         metric_type=row[8],
+        breakdown=row[9],
     )
 
 
 def _obs_order(o: Observation) -> tuple[Any, ...]:
     never = ""
     return (o.object_id, o.metric, o.metric_type, _iso(o.end_time) or never,
-            _iso(o.since) or never, o.dimensions)  # fmt: skip
+            _iso(o.since) or never, o.breakdown, o.dimensions)  # fmt: skip
 
 
 def _migrate(db: sqlite3.Connection) -> None:

@@ -82,4 +82,16 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE waiting ADD COLUMN account_name TEXT NOT NULL DEFAULT '';
     """,
+    # 6: the breakdown an account call was asked with, on each of its values (its undimensioned
+    # total is the breakdown's, not a second total of the window); rows stored before get it
+    # back from their call's URL
+    """
+    ALTER TABLE observations ADD COLUMN breakdown TEXT NOT NULL DEFAULT '';
+    UPDATE observations
+    SET breakdown = substr(
+        substr(call_key, instr(call_key, '&breakdown=') + 11), 1,
+        instr(substr(call_key, instr(call_key, '&breakdown=') + 11) || '&', '&') - 1)
+    WHERE instr(call_key, '/insights?') > 0 AND instr(call_key, '&breakdown=') > 0
+      AND object_id = account_id;
+    """,
 )
