@@ -33,7 +33,7 @@ class Total:
     value: float | None
     coverage: Coverage = Coverage()
     reason: str | None = None  # why value is None
-    source: str = "window"  # window | series | none
+    source: str = "window"  # window | series | parts | none
 
 
 def _window(o: Observation) -> tuple[dt.datetime, dt.datetime] | None:
@@ -112,6 +112,21 @@ def window_totals(observations: Iterable[Observation]) -> list[Observation]:
         else:
             chosen.append(min(found, key=lambda o: o.breakdown))
     return chosen
+
+
+def parts_total(
+    ds: Dataset, metric: str, key: str, net: Sequence[str], *, additive: bool
+) -> tuple[Total, dict[str, float]]:
+    """A metric Meta answers only as parts (follows_and_unfollows: FOLLOWER follows and
+    NON_FOLLOWER unfollows): the net change ``net[0] - net[1]`` and the parts, never their sum.
+    """
+    account = ds.account.id
+    values, coverage = breakdown(ds.for_object(account, metric), [key], additive=additive)
+    parts = {k[0]: v for k, v in values.items()}
+    if not parts:
+        return Total(None, reason=unavailable_reason(ds, account, metric), source="none"), {}
+    gained, lost = net
+    return Total(parts.get(gained, 0.0) - parts.get(lost, 0.0), coverage, source="parts"), parts
 
 
 def unavailable_reason(ds: Dataset, object_id: str, metric: str) -> str:

@@ -291,8 +291,9 @@ class _UnitRun:
         media: list[MediaItem] = []
         for page in self.client.pages(call.request):
             snapshots.append((self.ctx.now(), "ok", page))
+            listed_as = "STORY" if call.kind == "stories" else "FEED"
             for raw in page.get("data") or []:
-                item = normalise.media_item(raw, self.account.id)
+                item = normalise.media_item(raw, self.account.id, listed_as=listed_as)
                 if item is not None:
                     media.append(item)
         unit = STORIES if call.kind == "stories" else None

@@ -42,8 +42,16 @@ def account_info(body: Mapping[str, Any], account_id: str) -> AccountInfo:
     )
 
 
-def media_item(raw: Mapping[str, Any], account_id: str) -> MediaItem | None:
-    product = str(raw.get("media_product_type") or "FEED")
+def media_item(
+    raw: Mapping[str, Any], account_id: str, *, listed_as: str = "FEED"
+) -> MediaItem | None:
+    """One item of a media or stories listing. Answers from before ``media_product_type``
+    existed carry only ``media_type`` (IMAGE, VIDEO; some clients' records say STORY): an item
+    of the ``/stories`` edge (``listed_as="STORY"``) is a story whatever it lacks."""
+    media_type = str(raw.get("media_type") or "")
+    product = str(raw.get("media_product_type") or "")
+    if not product:
+        product = "STORY" if media_type.upper() == "STORY" else listed_as
     if product == "AD" or "timestamp" not in raw:
         return None
     children = (raw.get("children") or {}).get("data") or []
@@ -51,7 +59,7 @@ def media_item(raw: Mapping[str, Any], account_id: str) -> MediaItem | None:
         id=str(raw["id"]),
         account_id=account_id,
         product_type="REELS" if product == "REEL" else product,
-        media_type=str(raw.get("media_type") or ""),
+        media_type=media_type,
         timestamp=meta_time(str(raw["timestamp"])),
         permalink=raw.get("permalink"),
         caption=raw.get("caption"),

@@ -80,7 +80,18 @@ class Inputs:
         if self.definition("account", name) is not None:
             got = self.derived_value(ds, name)
             return totals.Total(got.value, reason=got.reason or None, source="derived")
+        metric = self.metric("account", name)
+        if metric is not None and metric.net and metric.required_breakdown:
+            return self.account_parts(ds, name)[0]
         return totals.account_total(ds, name, additive=self.additive("account", name))
+
+    def account_parts(self, ds: Dataset, name: str) -> tuple[totals.Total, dict[str, float]]:
+        """A metric answered only as parts (follows and unfollows): its net and the parts."""
+        metric = self.metric("account", name)
+        assert metric is not None and metric.required_breakdown
+        return totals.parts_total(
+            ds, name, metric.required_breakdown, metric.net, additive=metric.additive
+        )
 
     def media_value(self, item: MediaItem, name: str) -> float | None:
         """A post's value of a media metric or media-scope derived metric."""

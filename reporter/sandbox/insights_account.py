@@ -206,6 +206,12 @@ def _metric(
     daily = [int(v.get(metric.name)) for _, v in available]
     total = sum(daily) if metric.additive else _unique(daily)
     block: dict[str, Any] = {"value": total}
+    if metric.required_breakdown:
+        # follows_and_unfollows: real answers carry no total (without the breakdown the item has
+        # no total_value at all), only the breakdown's rows (reference; public clients' records)
+        if metric.required_breakdown not in breakdowns:
+            return entry(metric, account.id, period)
+        block = {}
     if breakdowns:
         name = breakdowns[0]
         summed: dict[str, int] = {}

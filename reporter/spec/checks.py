@@ -170,6 +170,8 @@ class _Checker:
             "is not available as a time series, only as a total",
             "metrics",
         )
+        for name, metric in totals.items():
+            self._required_breakdown(metric, section.breakdowns.get(name, []))
         for name, wanted in section.breakdowns.items():
             path = (*base, "breakdowns", name)
             if name in totals:
@@ -196,6 +198,23 @@ class _Checker:
                 )
             else:
                 self.metric(name, "account", path)
+
+    def _required_breakdown(self, metric: Metric, wanted: Sequence[str]) -> None:
+        """follows_and_unfollows without breakdown=follow_type: Meta answers no total, so it is
+        fetched with the breakdown anyway; say so, so the spec reads as what the report does."""
+        key = metric.required_breakdown
+        if key is None or key in wanted:
+            return
+        index = self.spec.account_metrics.metrics.index(metric.name)
+        self.out.append(
+            _warning(
+                "required-breakdown",
+                f"Meta answers {q(metric.name)} only with breakdown {q(key)} (without it there is "
+                "no total); it is fetched with it and shown as its parts",
+                ("account_metrics", "metrics", index),
+                f"add {metric.name} = [{q(key)}] to account_metrics.breakdowns",
+            )
+        )
 
     def _listed(
         self, names: Sequence[str], key: str, metric_type: str, refusal: str, instead: str

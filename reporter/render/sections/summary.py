@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from reporter.dataset import Dataset, meta_days, totals
 from reporter.render.model import Highlight, Kpi, Trend
+from reporter.render.sections.trends import label
 
 if TYPE_CHECKING:
     from reporter.render.inputs import Inputs
@@ -75,14 +76,17 @@ def _kpi(inputs: Inputs, figure: _Figure) -> Kpi:
     if definition is not None and definition.kind == "best_time":
         return _best_time_kpi(inputs, figure.metric, title)
     sample = inputs.derived_value(inputs.current, figure.metric).sample if definition else ""
+    coverage = f"from {sample}" if sample else _coverage(inputs, cur.coverage)
     kpi = Kpi(
         figure.metric,
         title,
         fmt.value(cur.value, unit, compact=True),
         fmt.value(cur.value, unit),
         True,
-        coverage=f"from {sample}" if sample else _coverage(inputs, cur.coverage),
+        coverage=coverage,
     )
+    if cur.source == "parts":
+        kpi = _parts_kpi(inputs, figure.metric, kpi)
     prev = figure.previous
     if prev is None:
         note = "No comparison period." if inputs.comparison is None else "No comparison data."
@@ -104,6 +108,22 @@ def _kpi(inputs: Inputs, figure: _Figure) -> Kpi:
         trend=_trend(delta),
         comparison_note=_coverage(inputs, prev.coverage, prefix="comparison "),
     )
+
+
+def _parts_kpi(inputs: Inputs, name: str, kpi: Kpi) -> Kpi:
+    """Follows and unfollows: the net change as the figure, both counts beside it, never their
+    sum ("Follows 377, Unfollows 334, net +43")."""
+    metric = inputs.metric("account", name)
+    assert metric is not None and metric.required_breakdown
+    total, parts = inputs.account_parts(inputs.current, name)
+    fmt = inputs.fmt
+    words = [
+        f"{label(inputs, metric.required_breakdown, part, name)} {fmt.number(parts.get(part, 0))}"
+        for part in metric.net
+    ]
+    text = ", ".join(words) + f", net {fmt.signed(total.value)}"
+    coverage = f"{text}. {kpi.coverage}" if kpi.coverage else text
+    return _replace(kpi, value=fmt.signed(total.value), full_value=text, coverage=coverage)
 
 
 def _signed(inputs: Inputs, delta: float | None, unit: str) -> str:

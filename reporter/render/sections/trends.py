@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from reporter.dataset import Dataset, Observation, totals
 from reporter.render import charts
 from reporter.render.model import Block, Cell, Chart, Table
+from reporter.render.sections import online
 
 if TYPE_CHECKING:
     from reporter.render.inputs import Inputs
@@ -53,9 +54,13 @@ BREAKDOWN_TITLES = {
 }
 
 
-def label(inputs: Inputs, dimension: str, value: str) -> str:
+def label(inputs: Inputs, dimension: str, value: str, metric: str = "") -> str:
     if dimension == "country":
         return inputs.fmt.country(value)
+    # what the values count for this metric (follows_and_unfollows: FOLLOWER = follows)
+    counted = inputs.metric("account", metric) if metric else None
+    if counted is not None and (part := counted.part_labels.get(value.upper())):
+        return part
     known = LABELS.get(dimension, {}).get(value.upper())
     if known:
         return known
@@ -85,7 +90,15 @@ def _days(since: dt.date, until: dt.date) -> list[dt.date]:
 
 
 def build(inputs: Inputs) -> tuple[Block, ...]:
-    return tuple(_trend(inputs, m) for m in inputs.spec.account_metrics.time_series)
+    """Daily series; hourly metrics (online_followers) have no daily value (see ``online``)."""
+    return tuple(
+        _trend(inputs, m) for m in inputs.spec.account_metrics.time_series if not _hourly(inputs, m)
+    )
+
+
+def _hourly(inputs: Inputs, metric: str) -> bool:
+    known = inputs.metric("account", metric)
+    return known is not None and known.hourly
 
 
 def _trend(inputs: Inputs, metric: str) -> Block:
@@ -145,7 +158,11 @@ def _count(inputs: Inputs, value: float | None) -> Cell:
 
 
 def breakdowns(inputs: Inputs) -> tuple[Block, ...]:
-    blocks: list[Block] = []
+    blocks = [
+        online.block(inputs, m)
+        for m in inputs.spec.account_metrics.time_series
+        if _hourly(inputs, m)
+    ]
     for metric, keys in inputs.spec.account_metrics.breakdowns.items():
         for key in keys:
             blocks.append(_account_breakdown(inputs, metric, key))
@@ -167,14 +184,22 @@ def _account_breakdown(inputs: Inputs, metric: str, key: str) -> Block:
         previous, _ = totals.breakdown(
             prev.for_object(prev.account.id, metric), [key], additive=additive
         )
-    title = f"{inputs.title('account', metric)}: {BREAKDOWN_TITLES.get(key, key)}"
+    known = inputs.metric("account", metric)
+    parts = known is not None and bool(known.net) and key == known.required_breakdown
+    title = inputs.title("account", metric)
+    if not parts:
+        title += f": {BREAKDOWN_TITLES.get(key, key)}"
     if not values:
         reason = totals.unavailable_reason(ds, ds.account.id, metric)
         return Block(f"breakdown_{metric}_{key}", title, None, None, unavailable=reason)
     note = (
         "" if additive else "Unique accounts per part; the parts can add up to more than the total."
     )
-    return _bars_block(inputs, f"breakdown_{metric}_{key}", title, key, values, previous, note)
+    if parts:
+        # follows and unfollows are two counts, not shares of one total
+        note = "Two separate counts: they are not added up."
+    return _bars_block(inputs, f"breakdown_{metric}_{key}", title, key, values, previous, note,
+                       metric=metric, shares=not parts)  # fmt: skip
 
 
 def _media_breakdown(inputs: Inputs, metric: str, key: str) -> Block:
@@ -206,12 +231,15 @@ def _bars_block(
     previous: dict[tuple[str, ...], float],
     note: str,
     limit: int | None = None,
+    *,
+    metric: str = "",
+    shares: bool = True,
 ) -> Block:
     fmt = inputs.fmt
     ordered = sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))
     whole = sum(values.values())
     shown = ordered[:limit] if limit else ordered
-    names = [label(inputs, dimension, k[0]) for k, _ in shown]
+    names = [label(inputs, dimension, k[0], metric) for k, _ in shown]
     svg = charts.bars(
         title,
         names,
@@ -219,21 +247,20 @@ def _bars_block(
         [fmt.compact(v) for _, v in shown],
         theme=inputs.theme,
     )
-    columns = ["", "Value", "Share"]
+    columns = ["", "Value", "Share"] if shares else ["", "Value"]
     with_previous = bool(previous) and inputs.comparison_label is not None
     if with_previous:
         columns += [str(inputs.comparison_label), "Change"]
     rows = []
     for (k, v), name in zip(shown, names, strict=True):
-        row = [
-            Cell(name, k[0]),
-            _count(inputs, v),
-            Cell(
-                fmt.percent(v / whole if whole else None),
-                round(v / whole, 4) if whole else None,
-                numeric=True,
-            ),
-        ]
+        row = [Cell(name, k[0]), _count(inputs, v)]
+        if shares:
+            share = v / whole if whole else None
+            row.append(
+                Cell(
+                    fmt.percent(share), round(share, 4) if share is not None else None, numeric=True
+                )
+            )
         if with_previous:
             before = previous.get(k)
             ratio = (v - before) / before if before else None

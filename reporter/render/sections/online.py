@@ -1,0 +1,88 @@
+"""When the followers are online: hourly metrics (``online_followers``) read as what they are.
+
+Meta answers one value a day, a map hour -> followers online in that hour (airbytehq/airbyte's
+source-instagram records ``{"0": 100, …, "23": 2400}``); the dataset keeps each day and hour.
+Hours are never added up (the same followers are online in several hours) and a day has no
+single value, so this is no daily series: it is the average of each hour over the days Meta
+gave, by weekday, for a best-time-to-post view.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from reporter.dataset import Dataset, meta_day_ending, totals
+from reporter.render.model import Block, Cell, Table
+
+if TYPE_CHECKING:
+    from reporter.render.inputs import Inputs
+
+BEST = 3  # hours named per weekday
+
+
+def hourly(ds: Dataset, metric: str) -> dict[dt.date, dict[int, float]]:
+    """Day (Meta's Pacific day) -> hour -> value, as Meta gave them."""
+    days: dict[dt.date, dict[int, float]] = defaultdict(dict)
+    for o in ds.series(ds.account.id, metric):
+        hour = dict(o.dimensions).get("hour", "")
+        if o.end_time is not None and hour.isdigit() and 0 <= int(hour) <= 23:
+            days[meta_day_ending(o.end_time)][int(hour)] = o.value
+    return dict(days)
+
+
+def _averages(days: dict[dt.date, dict[int, float]]) -> dict[int, float]:
+    sums: dict[int, list[float]] = defaultdict(list)
+    for hours in days.values():
+        for hour, value in hours.items():
+            sums[hour].append(value)
+    return {hour: sum(v) / len(v) for hour, v in sums.items()}
+
+
+def _best(averages: dict[int, float], n: int = BEST) -> list[tuple[int, float]]:
+    return sorted(averages.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+
+
+def block(inputs: Inputs, metric: str) -> Block:
+    fmt, ds = inputs.fmt, inputs.current
+    key = f"online_{metric}"
+    title = "When your followers are online"
+    days = hourly(ds, metric)
+    if not days:
+        reason = totals.unavailable_reason(ds, ds.account.id, metric)
+        return Block(key, title, None, None, unavailable=reason)
+    by_weekday: dict[int, dict[dt.date, dict[int, float]]] = defaultdict(dict)
+    for day, hours in days.items():
+        by_weekday[day.weekday()][day] = hours
+    rows = []
+    for weekday in sorted(by_weekday):
+        best = _best(_averages(by_weekday[weekday]))
+        rows.append(
+            (
+                Cell(fmt.weekday(weekday), weekday),
+                Cell(", ".join(fmt.hour(h) for h, _ in best), best[0][0]),
+                Cell(fmt.number(best[0][1]), round(best[0][1], 1), numeric=True),
+                Cell(fmt.number(len(by_weekday[weekday])), len(by_weekday[weekday]), numeric=True),
+            )
+        )
+    table = Table(
+        key,
+        title,
+        ("Weekday", "Busiest hours", "Followers online at the busiest hour", "Days"),
+        tuple(rows),
+        numeric=(False, False, True, True),
+    )
+    overall = _best(_averages(days))
+    hour, value = overall[0]
+    first, last = min(days), max(days)
+    then = " and ".join(fmt.hour(h) for h, _ in overall[1:])
+    note = (
+        f"Most followers were online at {fmt.hour(hour)} (on average {fmt.number(value)})"
+        + (f", then {then}" if then else "")
+        + f". Averages of each hour over the {len(days)} day{'s' if len(days) != 1 else ''} "
+        f"Instagram reported ({fmt.month_day_interval(first, last)}; it keeps the last 30 days), "
+        "hours as Instagram reports them. Hours are not added up: the same followers are online "
+        "in several hours."
+    )
+    return Block(key, title, None, table, note=note)
