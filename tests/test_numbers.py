@@ -119,6 +119,10 @@ def test_a_window_asked_with_and_without_a_breakdown_has_one_total(tmp_path: Pat
     text = _words(page)
     assert "233" not in text and "511" not in text
     assert _card(page, "Accounts reached").split()[2] == "9"
+    # the breakdown's own total is what its shares are of: 100 and 124 of 224
+    block = text[text.index("Accounts reached: by content type") :]
+    assert "Posts 124 55.4%" in block and "Carousels 100 44.6%" in block
+    assert "Shares are of the 224 in total." in block
 
 
 # 2. online_followers: followers online by hour ----------------------------------------------
@@ -266,3 +270,47 @@ def test_a_story_listed_without_media_product_type_is_a_story(tmp_path: Path) ->
     (story,) = ds.media
     assert (story.id, story.product_type) == (STORY, "STORY")
     assert ds.total(STORY, "views") == 212
+
+
+def test_a_store_fetched_before_knows_which_totals_came_from_a_breakdown_call(
+    tmp_path: Path,
+) -> None:
+    """Schema 5 kept no breakdown on its rows: migration 6 reads it back from the call's URL,
+    so a month fetched before shows the plain call's total, not the sum of both."""
+    import sqlite3
+
+    from reporter.store.database import MIGRATIONS, Store
+
+    path = tmp_path / "store.db"
+    db = sqlite3.connect(path)
+    for script in MIGRATIONS[:5]:
+        db.executescript(script)
+    db.execute("PRAGMA user_version = 5")
+    since, until = "2026-11-01T07:00:00+00:00", "2026-11-16T08:00:00+00:00"
+    db.execute(
+        "INSERT INTO units VALUES (?, '2026-11', '2026-11-01', '2026-11-15', ?, ?, 'v25.0', "
+        "'UTC', 1, ?, ?, '[]')",
+        (ID, since, until, until, until),
+    )
+    base = f"v25.0/{ID}/insights?metric=reach&period=day&metric_type=total_value"
+    rows = [
+        (base + "&since=1&until=2", "[]", 9.0),
+        (base + "&breakdown=media_product_type&since=1&until=2", "[]", 224.0),
+        (base + "&breakdown=media_product_type&since=1&until=2", '[["media_product_type", "POST"]]',
+         124.0),
+    ]  # fmt: skip
+    for key, dims, value in rows:
+        db.execute(
+            "INSERT INTO observations VALUES (?, '2026-11', ?, ?, 'reach', 'day', ?, NULL, ?, ?, "
+            "?, 'total_value')",
+            (ID, key, ID, value, since, until, dims),
+        )
+    db.commit()
+    db.close()
+    with Store.open(path, write=False) as store:
+        ds = store.load_dataset(ID, "2026-11")
+    assert ds is not None
+    assert sorted((o.value, o.breakdown) for o in ds.observations) == [
+        (9.0, ""), (124.0, "media_product_type"), (224.0, "media_product_type")
+    ]  # fmt: skip
+    assert totals.account_total(ds, "reach", additive=False).value == 9

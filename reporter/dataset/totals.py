@@ -114,6 +114,20 @@ def window_totals(observations: Iterable[Observation]) -> list[Observation]:
     return chosen
 
 
+def breakdown_total(
+    observations: Iterable[Observation], key: str, *, additive: bool
+) -> float | None:
+    """The total Meta answered with a ``key`` breakdown (its ``total_value.value``), over the
+    same windows ``breakdown`` takes its rows from; None when Meta gave none."""
+    tagged = [
+        o
+        for o in observations
+        if o.breakdown == key and not o.dimensions and o.metric_type != "time_series"
+    ]
+    chosen, _ = pick_windows(tagged, additive)
+    return sum(o.value for o in chosen) if chosen else None
+
+
 def parts_total(
     ds: Dataset, metric: str, key: str, net: Sequence[str], *, additive: bool
 ) -> tuple[Total, dict[str, float]]:

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reporter.dataset import totals
 from reporter.render import images
 from reporter.render.inputs import Inputs
 from reporter.render.model import Cell, Kpi, NoteItem, Notes, Table
@@ -95,17 +94,14 @@ def _kpi(reports: Sequence[Inputs], metric: str) -> Kpi:
     first = reports[0]
     fmt, unit = first.fmt, first.unit("account", metric)
     title = first.title("account", metric)
-    current = [totals.account_total(r.current, metric, additive=True) for r in reports]
+    current = [r.account_total(r.current, metric) for r in reports]
     missing = [r.account.name for r, t in zip(reports, current, strict=True) if t.value is None]
     if missing:
         return Kpi(metric, title, "n/a", "n/a", False, reason=f"n/a for {', '.join(missing)}.")
     value = sum(t.value or 0 for t in current)
     kpi = Kpi(metric, title, fmt.value(value, unit, compact=True), fmt.value(value, unit), True,
               coverage=f"sum of {len(reports)} accounts")  # fmt: skip
-    before = [
-        totals.account_total(r.previous, metric, additive=True).value if r.previous else None
-        for r in reports
-    ]
+    before = [r.account_total(r.previous, metric).value if r.previous else None for r in reports]
     if first.comparison_label is None or any(v is None for v in before):
         return kpi
     previous = sum(v or 0 for v in before)

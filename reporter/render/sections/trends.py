@@ -192,14 +192,19 @@ def _account_breakdown(inputs: Inputs, metric: str, key: str) -> Block:
     if not values:
         reason = totals.unavailable_reason(ds, ds.account.id, metric)
         return Block(f"breakdown_{metric}_{key}", title, None, None, unavailable=reason)
-    note = (
-        "" if additive else "Unique accounts per part; the parts can add up to more than the total."
-    )
+    whole: float | None = None
+    note = ""
+    if not additive:
+        # unique accounts: a share is of the breakdown call's own total, not of the parts' sum
+        whole = totals.breakdown_total(ds.for_object(ds.account.id, metric), key, additive=False)
+        note = "Unique accounts per part; the parts can add up to more than the total."
+        if whole is not None:
+            note += f" Shares are of the {inputs.fmt.number(whole)} in total."
     if parts:
         # follows and unfollows are two counts, not shares of one total
         note = "Two separate counts: they are not added up."
     return _bars_block(inputs, f"breakdown_{metric}_{key}", title, key, values, previous, note,
-                       metric=metric, shares=not parts)  # fmt: skip
+                       metric=metric, shares=not parts, whole=whole)  # fmt: skip
 
 
 def _media_breakdown(inputs: Inputs, metric: str, key: str) -> Block:
@@ -234,10 +239,11 @@ def _bars_block(
     *,
     metric: str = "",
     shares: bool = True,
+    whole: float | None = None,
 ) -> Block:
     fmt = inputs.fmt
     ordered = sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))
-    whole = sum(values.values())
+    whole = whole or sum(values.values())
     shown = ordered[:limit] if limit else ordered
     names = [label(inputs, dimension, k[0], metric) for k, _ in shown]
     svg = charts.bars(
