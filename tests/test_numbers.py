@@ -256,8 +256,8 @@ def test_a_breakdown_row_without_its_labels_is_recorded_not_lost(tmp_path: Path)
     gap = ds.reason_unavailable(ID, "reach")
     assert gap is not None and gap.kind == "malformed"
     assert gap.reason == (
-        "Meta answered a breakdown row that cannot be read, left out: "
-        "a row of 12 with 0 of 1 labels (follow_type)"
+        "Meta answered part of this breakdown in a form that cannot be read, left out: "
+        "12 without the name of its part (0 of 1 names given)."
     )
     # the rest of the answer stands
     assert totals.account_total(ds, "reach", additive=False).value == 700

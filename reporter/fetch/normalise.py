@@ -98,16 +98,17 @@ def _breakdown_rows(
 
 def _broken_row(keys: Sequence[str], values: Sequence[Any], value: Any) -> str:
     if not isinstance(value, int | float):
-        return f"a row without a number ({', '.join(map(str, values)) or 'no labels'})"
-    named = ", ".join(map(str, keys)) or "no dimension_keys"
-    return f"a row of {value:g} with {len(values)} of {len(keys)} labels ({named})"
+        return f"a part without a figure ({', '.join(map(str, values)) or 'unnamed'})"
+    return f"{value:g} without the name of its part ({len(values)} of {len(keys)} names given)"
 
 
 def _broken(object_id: str, metric: str, broken: Sequence[str]) -> list[Unavailable]:
     if not broken:
         return []
     rows = "; ".join(dict.fromkeys(broken))
-    reason = f"Meta answered a breakdown row that cannot be read, left out: {rows}"
+    reason = (
+        f"Meta answered part of this breakdown in a form that cannot be read, left out: {rows}."
+    )
     return [Unavailable(object_id, metric, reason, kind="malformed")]
 
 

@@ -287,8 +287,8 @@ def _account_insights(
                     Unavailable(
                         account.id,
                         metric_name,
-                        f"Meta answers {metric_name} for the last {metric.history_days} days "
-                        "only; this period is older",
+                        f"Meta keeps this figure for the last {metric.history_days} days "
+                        "only; this period is older.",
                         kind="history",
                     )
                 )
