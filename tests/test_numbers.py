@@ -142,6 +142,7 @@ def test_online_followers_are_kept_by_day_and_hour_and_never_a_daily_series(
     assert "When your followers are online" in text
     assert "Daily average" not in text and "daily average" not in text
     assert "Most followers were online at 23:00 (on average 2,400), then 22:00 and 21:00" in text
+    assert "followers online in each hour: never added up over hours" in text
 
 
 def test_online_followers_are_asked_as_meta_accepts_them() -> None:

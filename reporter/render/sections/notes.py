@@ -46,7 +46,9 @@ def metric_notes(inputs: Inputs) -> list[NoteItem]:
         flags = [f"unit: {definitions.unit_words(metric)}"]
         if metric.unit == "milliseconds":
             flags.append("shown as a duration")
-        if not metric.additive:
+        if metric.hourly:
+            flags.append("followers online in each hour: never added up over hours")
+        elif not metric.additive:
             flags.append("unique accounts: never added up over days or posts")
         if metric.estimated:
             flags.append("estimated by Meta")
