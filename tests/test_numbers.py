@@ -171,6 +171,18 @@ def test_follows_and_unfollows_are_asked_with_follow_type_and_shown_as_two_count
     assert "711" not in _words(page) and "n/a" not in card
 
 
+def test_follows_and_unfollows_is_never_asked_without_its_breakdown() -> None:
+    spec = make_spec(ACME, account_metrics={"metrics": ["follows_and_unfollows", "reach"]})
+    fetch_plan = plan(spec, catalogue.load(), parse_period("2026-11-01..2026-11-15"), None,
+                      today=dt.date(2026, 11, 20))  # fmt: skip
+    asked = {
+        (call.metrics, call.breakdown)
+        for call in fetch_plan.units[0].calls
+        if call.kind == "insights"
+    }
+    assert asked == {(("reach",), None), (("follows_and_unfollows",), "follow_type")}
+
+
 def test_the_follows_breakdown_says_follows_and_unfollows(tmp_path: Path) -> None:
     spec = _spec(
         tmp_path,

@@ -1,7 +1,9 @@
 """When the followers are online: hourly metrics (``online_followers``) read as what they are.
 
 Meta answers one value a day, a map hour -> followers online in that hour (airbytehq/airbyte's
-source-instagram records ``{"0": 100, …, "23": 2400}``); the dataset keeps each day and hour.
+source-instagram records ``{"0": 100, …, "23": 2400}``; Meta's older IG User insights page:
+lifetime metrics come "in an array of 24 hour periods, with periods ending on UTC−07:00"); the
+dataset keeps each day and hour.
 Hours are never added up (the same followers are online in several hours) and a day has no
 single value, so this is no daily series: it is the average of each hour over the days Meta
 gave, by weekday, for a best-time-to-post view.
