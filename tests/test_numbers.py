@@ -19,7 +19,7 @@ from reporter.periods import parse_period
 from reporter.plan.build import plan
 from reporter.sandbox.replay import Replay
 
-ID = "17841405822304914"
+ID = "17841400000000901"
 STORY = "18017306773650432"
 
 
