@@ -30,7 +30,15 @@ from reporter.catalogue import Catalogue
 from reporter.dataset import Dataset, MediaItem, Unavailable
 from reporter.errors import ReporterError
 from reporter.fetch import normalise
-from reporter.fetch.explain import ApiUnreachable, IncompleteFetch, explain, incomplete, who
+from reporter.fetch.explain import (
+    OBJECT_KINDS,
+    ApiUnreachable,
+    IncompleteFetch,
+    explain,
+    gap_reason,
+    incomplete,
+    who,
+)
 from reporter.graph.client import (
     GraphClient,
     GraphError,
@@ -402,8 +410,8 @@ class _UnitRun:
         blamed: list[str] = []
         if len(metrics) > 1:
             blamed = metrics_named(answer.message, metrics)
-            if not blamed and kind == "error":
-                # Meta refused the whole call naming no metric (any code: 1, 100, -1 ...):
+            if not blamed and kind not in OBJECT_KINDS:
+                # Meta refused the whole call naming no metric (any code: 1, 10, 100, -1 ...):
                 # halve the list until the culprit is alone
                 half = len(metrics) // 2
                 return [self._narrow(job, metrics[:half]), self._narrow(job, metrics[half:])]
@@ -411,7 +419,7 @@ class _UnitRun:
         results.add(
             job.key,
             unavailable=[
-                Unavailable(job.object_id, m, answer.reason, answer.code, kind) for m in gone
+                Unavailable(job.object_id, m, gap_reason(answer), answer.code, kind) for m in gone
             ],
         )
         rest = tuple(m for m in metrics if m not in gone)

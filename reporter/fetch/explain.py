@@ -36,6 +36,24 @@ class ApiUnreachable(ReporterError):
     """Nothing listens at the API's address: the whole fetch stopped."""
 
 
+# Refusals of the object itself, whatever the metrics: splitting the metric list cannot help.
+OBJECT_KINDS = frozenset(
+    {"not_enough_viewers", "too_few_followers", "before_conversion", "missing"}
+)
+
+
+def gap_reason(error: GraphError) -> str:
+    """The sentence a report's notes give for a metric Meta refused."""
+    if error.code == -1 and error.subcode == 2207086:
+        # Meta's whole message is "Fatal"; seen for facebook_views (and crossposted_views) on
+        # media not shared to Facebook (tests/conformance/defect_errors_fatal.json)
+        return (
+            f'Meta refused this figure for this media (error -1/2207086, "{error.message}"): '
+            "it is given only for media also shared to Facebook."
+        )
+    return error.reason
+
+
 def who(unit: Unit) -> str:
     return f"{unit.account.name} ({unit.account.id})"
 

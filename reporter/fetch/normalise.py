@@ -189,6 +189,8 @@ def error_kind(code: int | None, subcode: int | None, message: str) -> str:
         return "too_few_followers"
     if subcode == 2108006:
         return "before_conversion"
+    if code == -1 and subcode == 2207086:
+        return "not_shared_to_facebook"  # "Fatal" (reference: errors)
     if code == 100 and subcode == 33:
         return "missing"
     if code == 10 or (code is not None and 200 <= code <= 299):
