@@ -8,6 +8,7 @@ import itertools
 from pathlib import Path
 from typing import Any
 
+import pytest
 from support.replay import corpus, exchange, fetch_on
 
 from reporter.sandbox.replay import Exchange
@@ -174,3 +175,38 @@ def test_the_wait_named_is_the_usage_headers_estimate_or_none() -> None:
         "Meta's usage headers estimate access returns in 7 min; run the same command again "
         "after 2026-11-05 12:07 UTC to fetch the rest"
     )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"data": "oops"}, {"data": [1, 2]}, {"data": {"a": 1}}, {"foo": 1},
+     {"data": [{"name": "reach", "values": "x"}]}, {"data": [{"name": "reach", "total_value": 7}]}],
+    ids=["data-text", "data-numbers", "data-object", "no-data", "values-text", "total-number"],
+)  # fmt: skip
+def test_json_not_shaped_as_metas_is_never_data_and_a_rerun_fetches_it(
+    tmp_path: Path, body: Any
+) -> None:
+    """A proxy's or a broken answer that is JSON but not Meta's shape: exit 1 (not a crash,
+    exit 3), nothing of it stored; the next fetch sends that call again."""
+    bad = [*_account(), _media_list(), exchange(f"{REEL}/insights", {}, body)]
+    first = fetch_on(bad, _spec(tmp_path), tmp_path, now=NOW, period="2026-10")
+    assert first.ran.status == 1, first.ran.err
+    assert first.datasets == []  # an incomplete dataset is not written as if it were final
+    assert "running the same command again fetches the rest" in first.ran.err
+    good = [*_account(), _media_list(), exchange(f"{REEL}/insights", {}, _values(METRICS))]
+    second = fetch_on(good, _spec(tmp_path), tmp_path, now=NOW, period="2026-10")
+    assert second.ran.status == 0, second.ran.err
+    [data] = second.datasets
+    assert data["unavailable"] == []
+    assert {o["metric"] for o in data["observations"] if o["object_id"] == REEL} == set(METRICS)
+
+
+def test_a_media_list_not_shaped_as_metas_is_retried_by_a_rerun(tmp_path: Path) -> None:
+    bad = [*_account(), exchange(f"{ACCOUNT}/media", {}, {"data": ["x", 3]})]
+    first = fetch_on(bad, _spec(tmp_path), tmp_path, now=NOW, period="2026-10")
+    assert first.ran.status == 1, first.ran.err
+    assert "(the media list among them: its media are not known yet)" in first.ran.err
+    good = [*_account(), _media_list(), exchange(f"{REEL}/insights", {}, _values(METRICS))]
+    second = fetch_on(good, _spec(tmp_path), tmp_path, now=NOW, period="2026-10")
+    assert second.ran.status == 0, second.ran.err
+    assert [m["id"] for m in second.datasets[0]["media"]] == [REEL]

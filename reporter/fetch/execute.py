@@ -186,6 +186,11 @@ def fetch(plan: FetchPlan, store: Store, ctx: Context, options: Options) -> list
 
 
 EVERYONE = ""  # the key of a failure that stops every account (the API cannot be reached)
+SHAPE_ERRORS = (AttributeError, KeyError, TypeError, ValueError)
+
+
+def _unexpected_shape() -> TransportError:
+    return TransportError("HTTP 200: an answer not shaped as Meta's", transient=True)
 
 
 def _lost(answer: object) -> bool:
@@ -306,7 +311,9 @@ class _UnitRun:
             for page in self.client.pages(call.request):
                 snapshots.append((self.ctx.now(), "ok", page))
                 data = page.get("data")
-                for raw in data if isinstance(data, list) else []:
+                if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+                    raise _unexpected_shape()
+                for raw in data:
                     item = normalise.media_item(raw, self.account.id)
                     if item is not None:
                         media.append(item)
@@ -361,7 +368,15 @@ class _UnitRun:
                     lost.add(job.key)
                     self._lose(job.key, answer)
                     continue
-                retry = self._answer(job, answer, results)
+                try:
+                    retry = self._answer(job, answer, results)
+                except SHAPE_ERRORS:
+                    # JSON, but not the shape Meta answers (a proxy's or a broken answer):
+                    # never data; sent again by a rerun
+                    log.debug("answer of unexpected shape for %s", job.key, exc_info=True)
+                    lost.add(job.key)
+                    self._lose(job.key, _unexpected_shape())
+                    continue
                 following += retry
                 results.open_jobs[job.key] += len(retry) - 1
             pending = [j for j in following if j.key not in lost]
@@ -386,6 +401,8 @@ class _UnitRun:
                 results.add(job.key, snapshots=[(now, "ok", answer)])
                 results.results[job.key] = replace(results.results[job.key], account=info)
                 return []
+            if not isinstance(answer.get("data"), list):
+                raise ValueError("an insights answer without a data list")
             if job.call is not None:
                 window = job.call.window
                 rows, missing = normalise.account_insights(
