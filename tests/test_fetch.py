@@ -94,7 +94,8 @@ def test_batches_with_mixed_per_item_errors(tmp_path: Path) -> None:
     assert all(data.total(m.id, "reach") is not None for m in feed)
     reasons = {data.reason_unavailable(m.id, "facebook_views").reason for m in without}  # type: ignore[union-attr]
     assert reasons == {
-        "(#100) The facebook_views metric is only available for media shared to Facebook"
+        'Meta refused this figure for this media (error -1/2207086, "Fatal"): it is given only '
+        "for media also shared to Facebook."
     }
     reels = [m for m in data.media if m.product_type == "REELS"]
     assert reels and all(data.total(m.id, "views") is not None for m in reels)

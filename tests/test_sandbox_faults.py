@@ -142,3 +142,48 @@ def test_counter_by_endpoint() -> None:
         }
         sb.counter.reset()
         assert sb.counter.snapshot() == {"total": 0, "batch_subrequests": 0, "by_endpoint": {}}
+
+
+def test_forced_corrupt_answers_one_of_each_kind() -> None:
+    """What a proxy or a broken connection hands a client instead of Meta's JSON."""
+    with Sandbox(seed=17, now=NOW) as sb:
+        sb.faults.fail_next(1, kind="html200")
+        page = get(sb, "/me")
+        assert page.status_code == 200
+        assert page.headers["Content-Type"].startswith("text/html")
+        sb.faults.fail_next(1, kind="truncated")
+        cut = get(sb, "/me")
+        with pytest.raises(ValueError):
+            json.loads(cut.content)
+        sb.faults.fail_next(1, kind="not_object")
+        assert get(sb, "/me").json() == "ok"
+        sb.faults.fail_next(1, kind="item_not_json")
+        batch = requests.post(
+            f"{sb.base_url}/v25.0/",
+            data={"access_token": sb.token_for(ACME),
+                  "batch": json.dumps([{"method": "GET", "relative_url": "me"}] * 2)},
+            timeout=10,
+        )  # fmt: skip
+        first, second = batch.json()
+        with pytest.raises(ValueError):
+            json.loads(first["body"])
+        assert json.loads(second["body"])["id"] == ACME
+        assert sb.faults.corrupted == 4
+        assert get(sb, "/me").json()["id"] == ACME
+
+
+def test_a_corrupt_rate_corrupts_some_answers_and_leaves_the_data() -> None:
+    with Sandbox(seed=17, now=NOW, corrupt_rate=0.5) as sb:
+        shapes = set()
+        for _ in range(30):
+            answer = get(sb, "/me")
+            try:
+                body = answer.json()
+            except ValueError:
+                shapes.add("not json")
+                continue
+            shapes.add("object" if isinstance(body, dict) else "other")
+            if isinstance(body, dict):
+                assert body["id"] == ACME
+        assert shapes == {"object", "not json", "other"}
+        assert 0 < sb.faults.corrupted < 30

@@ -36,7 +36,7 @@ def fetch(
             outcomes = run_fetch(fetch_plan, store, ctx, Options(refresh=refresh, offline=offline))
     status = report_outcomes(outcomes, out=world.out, err=world.err)
     if json_path is not None:
-        datasets = [o.dataset for o in outcomes if o.dataset]
+        datasets = [o.dataset for o in outcomes if o.dataset and not o.incomplete]
         text = "[\n" + ",\n".join(d.to_json() for d in datasets) + "\n]\n"
         atomic_write(json_path, text.encode("utf-8"))
     return status

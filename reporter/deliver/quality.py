@@ -26,12 +26,19 @@ def holds(
     *,
     catalogue: Catalogue,
     token_problem: str | None = None,
+    incomplete: Sequence[str] = (),
 ) -> list[str]:
-    """One line per rule of ``spec.quality`` the report breaks (none: it may be sent)."""
+    """One line per rule of ``spec.quality`` the report breaks (none: it may be sent).
+
+    ``incomplete``: the fetch's lines for calls that got no usable answer after the retries;
+    such a report is always held (no rule turns that off): a rerun fetches the rest. The other
+    rules are not judged on a part of the data (its gaps and changes would be false alarms)."""
     rules = spec.quality
-    found: list[str] = []
+    found: list[str] = [incomplete_reason(line) for line in incomplete]
     if rules.hold_on_token_failure and token_problem:
         found.append(token_reason(token_problem))
+    if found and incomplete:
+        return found
     found += _unavailable(spec, current, rules.max_unavailable_percent)
     if previous is not None and spec.media is not None:
         found += _no_media(current, previous, rules.min_previous_media)
@@ -44,6 +51,10 @@ def holds(
 
 def token_reason(problem: str) -> str:
     return f"token failed: {problem}"
+
+
+def incomplete_reason(problem: str) -> str:
+    return f"data incomplete: {problem}"
 
 
 def _unavailable(spec: Spec, ds: Dataset, limit: float) -> list[str]:

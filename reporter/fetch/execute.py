@@ -1,10 +1,17 @@
 """Execute a ``FetchPlan``: Graph calls through ``graph``, every answer into the ``store``.
 
 Each planned call is a job; when Meta rejects a job because of one metric (removed, not for this
-product type, breakdown unsupported), the job is retried without it and the metric recorded as
-unavailable with Meta's reason: the metric named in Meta's message when it names one, otherwise
-found by splitting the metric list in halves. Each finished call is written in one transaction,
-so a stop (rate limit, token, kill) keeps everything fetched so far and a rerun continues.
+product type, breakdown unsupported, or ``(#-1) Fatal`` for ``facebook_views`` on media not
+shared to Facebook), the job is retried without it and the metric recorded as unavailable with
+Meta's reason: the metric named in Meta's message when it names one, otherwise found by splitting
+the metric list in halves. Each failing part of more than one metric costs two more calls, so
+``k`` culprits among ``n`` metrics cost at most ``2·k·⌈log2 n⌉`` extra calls; a refusal of the
+object itself (not enough viewers, before conversion, missing, permission) is not split.
+
+Each finished call is written in one transaction, so a stop (rate limit, token, kill) keeps
+everything fetched so far and a rerun continues. A call still failing transiently after the
+retries (5xx, a dropped connection, a broken answer) is never stored, neither as data nor as
+"unavailable": its unit stays unfinished, the outcome says so, and a rerun sends that call again.
 """
 
 from __future__ import annotations
@@ -23,6 +30,15 @@ from reporter.catalogue import Catalogue
 from reporter.dataset import Dataset, MediaItem, Unavailable
 from reporter.errors import ReporterError
 from reporter.fetch import normalise
+from reporter.fetch.explain import (
+    OBJECT_KINDS,
+    ApiUnreachable,
+    IncompleteFetch,
+    explain,
+    gap_reason,
+    incomplete,
+    who,
+)
 from reporter.graph.client import (
     GraphClient,
     GraphError,
@@ -31,10 +47,10 @@ from reporter.graph.client import (
     RetryPolicy,
     TokenInvalid,
     TransportError,
+    Unreachable,
     metrics_named,
     new_session,
 )
-from reporter.graph.errors import TokenRefused
 from reporter.plan.build import Call, FetchPlan, Unit, media_requests
 from reporter.settings import Settings
 from reporter.spec.models import Account
@@ -69,6 +85,11 @@ class Outcome:
     source: Literal["api", "store", "none"] = "none"
     requests: int = 0
     error: ReporterError | None = None
+    missing: int = 0  # calls with no usable answer after retries: a rerun fetches them
+
+    @property
+    def incomplete(self) -> bool:
+        return isinstance(self.error, IncompleteFetch)
 
 
 @dataclass(frozen=True)
@@ -128,7 +149,7 @@ def fetch(plan: FetchPlan, store: Store, ctx: Context, options: Options) -> list
             if outcome.dataset is None or not complete:
                 outcome.dataset = None
                 outcome.error = ReporterError(
-                    f"{_who(outcome.unit)} {outcome.unit.label}: not in the store; run "
+                    f"{who(outcome.unit)} {outcome.unit.label}: not in the store; run "
                     f"`reporter fetch SPEC --period {outcome.unit.period.label}` online"
                 )
             else:
@@ -139,54 +160,42 @@ def fetch(plan: FetchPlan, store: Store, ctx: Context, options: Options) -> list
     failed: dict[str, ReporterError] = {}
     lock = threading.Lock()
     with ThreadPoolExecutor(workers, thread_name_prefix="reporter-calls") as pool:
+        setting = "REPORTER_API_BASE_URL" if ctx.settings.api_base_url else None
 
         def run(outcome: Outcome) -> None:
             account = outcome.unit.account
             with lock:
-                if account.id in failed:
-                    outcome.error = failed[account.id]
+                if account.id in failed or EVERYONE in failed:
+                    outcome.error = failed.get(EVERYONE) or failed[account.id]
                     return
             try:
                 _UnitRun(outcome, store, ctx, options, pool, slots, plan.batch_size).run()
             except ReporterError as error:
-                outcome.error = explain(error, outcome.unit, ctx.now())
+                outcome.error = explain(error, outcome.unit, ctx.now(), setting=setting)
                 if isinstance(error, TokenInvalid | RateLimited):
                     with lock:
                         failed.setdefault(account.id, outcome.error)
+                if isinstance(outcome.error, ApiUnreachable):
+                    with lock:
+                        failed.setdefault(EVERYONE, outcome.error)
+                    outcome.error = failed[EVERYONE]
 
         with ThreadPoolExecutor(workers, thread_name_prefix="reporter-units") as units:
             list(units.map(run, outcomes))
     return outcomes
 
 
-def _who(unit: Unit) -> str:
-    return f"{unit.account.name} ({unit.account.id})"
+EVERYONE = ""  # the key of a failure that stops every account (the API cannot be reached)
+SHAPE_ERRORS = (AttributeError, KeyError, TypeError, ValueError)
 
 
-def explain(error: ReporterError, unit: Unit, now: dt.datetime) -> ReporterError:
-    """The account-level failure as the user should read it: what happened, what to do."""
-    account = unit.account
-    if isinstance(error, TokenInvalid):
-        code = f"{error.code}/{error.subcode}" if error.subcode else f"{error.code}"
-        return TokenRefused(
-            f"{_who(unit)}: Meta refused the access token in {account.token_env} (error {code}: "
-            f"{error.message}); renew the token and put the new one in {account.token_env}; "
-            "the other accounts are not affected"
-        )
-    if isinstance(error, RateLimited):
-        wait = dt.timedelta(seconds=error.retry_after or 3600)
-        at = (now + wait).strftime("%Y-%m-%d %H:%M UTC")
-        return ReporterError(
-            f"{_who(unit)} {unit.label}: Meta's rate limit (error {error.code}: {error.message}); "
-            f"stopped cleanly, everything fetched so far is stored; run the same command again "
-            f"after {at} to fetch the rest"
-        )
-    if isinstance(error, TransportError):
-        return ReporterError(
-            f"{_who(unit)} {unit.label}: the API gave no usable answer after retries "
-            f"({error.message}); what was fetched is stored; run the same command again"
-        )
-    return error
+def _unexpected_shape() -> TransportError:
+    return TransportError("HTTP 200: an answer not shaped as Meta's", transient=True)
+
+
+def _lost(answer: object) -> bool:
+    """A failure retrying may still cure: kept out of the store, sent again by a rerun."""
+    return isinstance(answer, GraphError) and (answer.transient or type(answer) is TransportError)
 
 
 class _UnitRun:
@@ -206,6 +215,8 @@ class _UnitRun:
         self.slots = slots
         self.client: GraphClient | None = None
         self.generation = 0
+        self.lost: dict[str, GraphError] = {}  # call key -> its last transient failure
+        self._lost_lock = threading.Lock()
 
     def run(self) -> None:
         unit, store, ctx = self.unit, self.store, self.ctx
@@ -276,9 +287,15 @@ class _UnitRun:
             future.result()
         if self.options.thumbnails:
             self._thumbnails(media)
+        self.outcome.source = "api"
+        if self.lost:
+            # unfinished: not completed, so a rerun continues this generation and sends exactly
+            # the lost calls again; the partial dataset is for the hold, never for sending
+            self.outcome.dataset = store.load_dataset(self.account.id, unit.label)
+            self.outcome.missing = len(self.lost)
+            raise incomplete(unit, self.lost, frozenset(c.key for c in listing))
         store.complete_unit(self.account.id, unit.label, now=ctx.now())
         self.outcome.dataset = store.load_dataset(self.account.id, unit.label)
-        self.outcome.source = "api"
 
     def _record(self, key: str, result: CallResult, unit: str | None = None) -> None:
         label = unit or self.unit.label
@@ -289,13 +306,29 @@ class _UnitRun:
         assert self.client is not None
         snapshots: list[tuple[dt.datetime, str, Any]] = []
         media: list[MediaItem] = []
-        for page in self.client.pages(call.request):
-            snapshots.append((self.ctx.now(), "ok", page))
-            listed_as = "STORY" if call.kind == "stories" else "FEED"
-            for raw in page.get("data") or []:
-                item = normalise.media_item(raw, self.account.id, listed_as=listed_as)
-                if item is not None:
-                    media.append(item)
+        what = "the story list" if call.kind == "stories" else "the media list"
+        try:
+            for page in self.client.pages(call.request):
+                snapshots.append((self.ctx.now(), "ok", page))
+                data = page.get("data")
+                if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+                    raise _unexpected_shape()
+                listed_as = "STORY" if call.kind == "stories" else "FEED"
+                for raw in data:
+                    item = normalise.media_item(raw, self.account.id, listed_as=listed_as)
+                    if item is not None:
+                        media.append(item)
+        except (TokenInvalid, RateLimited, Unreachable):
+            raise
+        except GraphError as error:
+            if _lost(error):
+                self._lose(call.key, error)
+                return []
+            where = f"page {len(snapshots) + 1} of {what}"
+            raise ReporterError(
+                f"{who(self.unit)} {self.unit.label}: {where} failed: Meta refused (error "
+                f"{error.code}: {error}); nothing of it is stored"
+            ) from None
         unit = STORIES if call.kind == "stories" else None
         self._record(call.key, CallResult(snapshots=snapshots, media=media), unit)
         return media
@@ -308,12 +341,17 @@ class _UnitRun:
         for job in jobs:
             results.open_jobs[job.key] = results.open_jobs.get(job.key, 0) + 1
         pending, fatal = list(jobs), None
+        lost: set[str] = set()
         while pending and fatal is None:
+            answers: list[dict[str, Any] | GraphError]
             if self.unit.batched:
                 answers = []
                 for start in range(0, len(pending), self.batch_size):
                     part = pending[start : start + self.batch_size]
-                    answers += self.client.batch(self.unit.version, [j.request for j in part])
+                    try:
+                        answers += self.client.batch(self.unit.version, [j.request for j in part])
+                    except GraphError as error:  # the batch POST itself failed after retries
+                        answers += [error] * len(part)
             else:
                 answers = []
                 for job in pending:
@@ -323,18 +361,35 @@ class _UnitRun:
                         answers.append(error)
             following: list[Job] = []
             for job, answer in zip(pending, answers, strict=True):
-                if isinstance(answer, TokenInvalid | RateLimited | TransportError):
+                if isinstance(answer, TokenInvalid | RateLimited | Unreachable):
                     fatal = fatal or answer
                     continue
-                retry = self._answer(job, answer, results)
+                if _lost(answer):
+                    assert isinstance(answer, GraphError)
+                    lost.add(job.key)
+                    self._lose(job.key, answer)
+                    continue
+                try:
+                    retry = self._answer(job, answer, results)
+                except SHAPE_ERRORS:
+                    # JSON, but not the shape Meta answers (a proxy's or a broken answer):
+                    # never data; sent again by a rerun
+                    log.debug("answer of unexpected shape for %s", job.key, exc_info=True)
+                    lost.add(job.key)
+                    self._lose(job.key, _unexpected_shape())
+                    continue
                 following += retry
                 results.open_jobs[job.key] += len(retry) - 1
-            pending = following
+            pending = [j for j in following if j.key not in lost]
         for key, result in results.results.items():
-            if results.open_jobs.get(key) == 0:
+            if results.open_jobs.get(key) == 0 and key not in lost:
                 self._record(key, result, stories.get(key))
         if fatal is not None:
             raise fatal
+
+    def _lose(self, key: str, error: GraphError) -> None:
+        with self._lost_lock:
+            self.lost[key] = error
 
     def _answer(
         self, job: Job, answer: dict[str, Any] | GraphError, results: _Results
@@ -347,6 +402,8 @@ class _UnitRun:
                 results.add(job.key, snapshots=[(now, "ok", answer)])
                 results.results[job.key] = replace(results.results[job.key], account=info)
                 return []
+            if not isinstance(answer.get("data"), list):
+                raise ValueError("an insights answer without a data list")
             if job.call is not None:
                 window = job.call.window
                 rows, missing = normalise.account_insights(
@@ -363,22 +420,24 @@ class _UnitRun:
                         unavailable=missing)  # fmt: skip
             return []
         body = {"error": {"message": answer.message, "code": answer.code,
-                          "error_subcode": answer.subcode}}  # fmt: skip
+                          "error_subcode": answer.subcode, "error_user_title": answer.user_title,
+                          "error_user_msg": answer.user_msg}}  # fmt: skip
         results.add(job.key, snapshots=[(now, "error", body)])
         kind = normalise.error_kind(answer.code, answer.subcode, answer.message)
         metrics = job.metrics
         blamed: list[str] = []
         if len(metrics) > 1:
             blamed = metrics_named(answer.message, metrics)
-            if not blamed and kind == "error" and answer.code in (1, 100):
-                # Meta names no metric: halve the list until the culprit is alone
+            if not blamed and kind not in OBJECT_KINDS:
+                # Meta refused the whole call naming no metric (any code: 1, 10, 100, -1 ...):
+                # halve the list until the culprit is alone
                 half = len(metrics) // 2
                 return [self._narrow(job, metrics[:half]), self._narrow(job, metrics[half:])]
         gone = blamed or list(metrics)
         results.add(
             job.key,
             unavailable=[
-                Unavailable(job.object_id, m, answer.message, answer.code, kind) for m in gone
+                Unavailable(job.object_id, m, gap_reason(answer), answer.code, kind) for m in gone
             ],
         )
         rest = tuple(m for m in metrics if m not in gone)

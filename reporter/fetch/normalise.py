@@ -236,10 +236,12 @@ def error_kind(code: int | None, subcode: int | None, message: str) -> str:
         return "too_few_followers"
     if subcode == 2108006:
         return "before_conversion"
+    if code == -1 and subcode == 2207086:
+        return "not_shared_to_facebook"  # "Fatal" (reference: errors)
     if code == 100 and subcode == 33:
         return "missing"
-    if code is not None and 200 <= code <= 299:
-        return "permission"
+    if code == 10 or (code is not None and 200 <= code <= 299):
+        return "permission"  # 10 is "API Permission Denied" when it is not about viewers
     if "only supports querying data for the last" in lowered:
         return "history"
     return "error"

@@ -39,6 +39,7 @@ from reporter.graph.errors import (
     RateLimited,
     TokenInvalid,
     TransportError,
+    Unreachable,
     error_from,
     metrics_named,
     scrub,
@@ -56,6 +57,7 @@ __all__ = [
     "RetryPolicy",
     "TokenInvalid",
     "TransportError",
+    "Unreachable",
     "error_from",
     "host_for",
     "make_edge_request",
@@ -69,6 +71,7 @@ __all__ = [
 ]
 
 log = logging.getLogger("reporter.graph.client")
+UNREACHABLE_TRIES = 2  # connection refused: attempts before the fetch stops
 
 
 # --- the client --------------------------------------------------------------------------------
@@ -143,6 +146,8 @@ class GraphClient:
         except requests.Timeout:
             raise TransportError(f"no answer within {self.timeout:g} s", transient=True) from None
         except requests.RequestException as error:
+            if _refused(error):
+                raise Unreachable(self.base_url) from None
             raise TransportError(
                 f"connection failed ({type(error).__name__})", transient=True
             ) from None
@@ -162,12 +167,14 @@ class GraphClient:
             body = None
         return Response(scrub(body, self._secrets), headers, answer.status_code)
 
-    def _with_retries(self, call: Callable[[], Response]) -> Response:
+    def _with_retries(self, call: Callable[[], Response], shape: type = dict) -> Response:
+        """``call`` until it brings a body of ``shape`` (an object; a list for a batch); a
+        broken answer (HTML, truncated or other JSON) is retried like a 5xx."""
         attempt = 0
         while True:
             try:
                 response = call()
-                if response.status < 400 and response.body is not None:
+                if response.status < 400 and isinstance(response.body, shape):
                     return response
                 error = error_from(response.body, response.status, self._secrets)
                 if isinstance(error, RateLimited):
@@ -180,20 +187,22 @@ class GraphClient:
     def _raise_unless_retryable(self, error: GraphError, attempt: int) -> None:
         """Sleep before the next attempt, or raise ``error`` when retrying cannot help."""
         if isinstance(error, RateLimited):
+            # codes 4, 17 and 32 carry no wait in the body; only the usage headers' estimate
+            # (estimated_time_to_regain_access) says when access returns, when they give one
             wait = error.retry_after
             if wait is None:
                 wait = self.retry.delay(attempt + 2)  # no estimate: back off harder
             if wait > self.retry.rate_limit_max_wait or attempt >= self.retry.max_retries:
-                raise RateLimited(
-                    f"{error.message} (Meta asks us to wait {wait / 60:.0f} min)",
-                    code=error.code,
-                    subcode=error.subcode,
-                    http_status=error.http_status,
-                    retry_after=wait,
-                )
+                raise error
             log.info("rate limited (code %s): waiting %.0f s", error.code, wait)
             self.retry.sleep(wait)
             self.gate.observe(0.0)  # waited as told: the usage seen while throttled is stale
+            return
+        if isinstance(error, Unreachable):
+            # nothing listens there: one quick second try (a restarting proxy), then stop
+            if attempt >= UNREACHABLE_TRIES - 1:
+                raise error
+            self.retry.sleep(min(self.retry.backoff_base, self.retry.delay(0)))
             return
         if not error.transient or attempt >= self.retry.max_retries:
             raise error
@@ -208,9 +217,8 @@ class GraphClient:
         response = self._with_retries(
             lambda: self._send("GET", url, params=list(request.params), headers=headers)
         )
-        if not isinstance(response.body, dict):
-            raise TransportError("the answer is not a JSON object", http_status=response.status)
-        return response.body
+        body: dict[str, Any] = response.body
+        return body
 
     def debug_token(self, version: str, input_token: SecretStr) -> dict[str, Any]:
         """Meta's ``debug_token`` for ``input_token``; this client's token must be the app token.
@@ -268,9 +276,10 @@ class GraphClient:
                 "include_headers": "true",
             }
             response = self._with_retries(
-                functools.partial(self._send, "POST", f"{self.base_url}/{version}/", data=form)
+                functools.partial(self._send, "POST", f"{self.base_url}/{version}/", data=form),
+                list,
             )
-            items = response.body if isinstance(response.body, list) else []
+            items = response.body
             retry_next: list[int] = []
             wait: float | None = None
             last: GraphError | None = None
@@ -348,6 +357,19 @@ class GraphClient:
                 return kind, data
         except requests.RequestException:
             return None
+
+
+def _refused(error: BaseException) -> bool:
+    """Whether a connection error is "connection refused" (nothing listens at the address)."""
+    seen: BaseException | None = error
+    for _ in range(8):
+        if seen is None:
+            return False
+        if isinstance(seen, ConnectionRefusedError):
+            return True
+        nested = seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else None
+        seen = getattr(seen, "reason", None) or nested or seen.__cause__ or seen.__context__
+    return False
 
 
 def new_session(pool: int = 16) -> requests.Session:

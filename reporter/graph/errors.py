@@ -32,6 +32,7 @@ class GraphError(ReporterError):
         transient: bool = False,
         user_title: str | None = None,
         retry_after: float | None = None,
+        user_msg: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -40,7 +41,30 @@ class GraphError(ReporterError):
         self.http_status = http_status
         self.transient = transient
         self.user_title = user_title
+        self.user_msg = user_msg
         self.retry_after = retry_after
+
+    @property
+    def explanation(self) -> str:
+        """Meta's ``error_user_title`` and ``error_user_msg`` ("" when it sent neither). For
+        2108006 and 100/33 the ``message`` is only "Invalid parameter": the meaning is here
+        (reference: errors; the bodies in tests/conformance/defect_errors_explained.json)."""
+        parts = [p.strip().rstrip(".") for p in (self.user_title, self.user_msg) if p and p.strip()]
+        if len(parts) == 2 and parts[1].lower().startswith(parts[0].lower()):
+            parts = parts[1:]
+        return ": ".join(parts) + ("." if parts else "")
+
+    @property
+    def reason(self) -> str:
+        """What Meta said, for a report's notes: its explanation when it gave one, else its
+        message."""
+        return self.explanation or self.message
+
+    def __str__(self) -> str:
+        explanation = self.explanation
+        if not explanation or explanation.rstrip(".") == self.message.rstrip("."):
+            return self.message
+        return f"{self.message} ({explanation})"
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(code={self.code}, subcode={self.subcode}, {self.message!r})"
@@ -61,6 +85,15 @@ class RateLimited(GraphError):
 
 class TransportError(GraphError):
     """No usable answer (connection refused or dropped, timeout, not JSON) after retries."""
+
+
+class Unreachable(TransportError):
+    """Nothing listens at the API's address (connection refused): retrying for long cannot
+    help, so the client gives up after a couple of quick attempts and the fetch stops."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(f"cannot connect to {url} (connection refused)", transient=True)
+        self.url = url
 
 
 def scrub(value: Any, secrets: Sequence[str]) -> Any:
@@ -90,9 +123,10 @@ def error_from(body: Any, status: int, secrets: Sequence[str]) -> GraphError:
     """The typed error for Meta's error body (or for a non-JSON answer)."""
     raw = body.get("error") if isinstance(body, dict) else None
     if not isinstance(raw, dict):
-        transient = status >= 500 or status == 0
+        # an HTML page from a proxy, truncated JSON, JSON that is not an object: a broken answer
+        # on the way, not Meta's refusal, so it is retried (and never stored as data)
         return TransportError(
-            f"HTTP {status}: not a Graph API answer", http_status=status, transient=transient
+            f"HTTP {status}: not a Graph API answer", http_status=status, transient=True
         )
     message = scrub(str(raw.get("message", "unknown error")), secrets)
     code = raw.get("code") if isinstance(raw.get("code"), int) else None
@@ -109,7 +143,7 @@ def error_from(body: Any, status: int, secrets: Sequence[str]) -> GraphError:
     elif code in RATE_LIMIT_CODES:
         cls = RateLimited
         transient = False
-    title = raw.get("error_user_title")
+    title, user_msg = raw.get("error_user_title"), raw.get("error_user_msg")
     return cls(
         message,
         code=code,
@@ -117,6 +151,7 @@ def error_from(body: Any, status: int, secrets: Sequence[str]) -> GraphError:
         http_status=status,
         transient=transient,
         user_title=scrub(title, secrets) if isinstance(title, str) else None,
+        user_msg=scrub(user_msg, secrets) if isinstance(user_msg, str) else None,
     )
 
 

@@ -57,7 +57,8 @@ def regain_seconds(headers: Mapping[str, str]) -> float | None:
         for entry in _entries(headers)
         if isinstance(entry.get("estimated_time_to_regain_access"), int | float)
     ]
-    return max(minutes) * 60 if minutes else None
+    # 0 is what the headers say while usage is fine: no estimate, not "wait 0 min"
+    return max(minutes) * 60 if minutes and max(minutes) > 0 else None
 
 
 class RateGate:

@@ -18,7 +18,14 @@ from reporter.periods import today_in
 from reporter.plan.build import plan
 from reporter.render.sections.commentary import load_commentary
 from reporter.run.deliver import skipped_text
-from reporter.run.holds import held_text, hold_reasons, log_held, token_failure, token_hold
+from reporter.run.holds import (
+    held_text,
+    hold_reasons,
+    incomplete_fetch,
+    log_held,
+    token_failure,
+    token_hold,
+)
 from reporter.run.jobs import RenderJob
 from reporter.run.log import Line, RunLog
 from reporter.run.report import Report, RunOptions, decided
@@ -148,7 +155,12 @@ def _checked(
     if previous is not None and previous.dataset is None:
         log.note(f"{report.path.name}: {report.account.name}: no comparison data; rendered without")
     before = previous.dataset if previous is not None else None
-    reasons = hold_reasons(report.spec, current.dataset, before, token_problem, world.catalogue)
+    missing = incomplete_fetch(current.error, previous.error if previous is not None else None)
+    if missing and report.spec.delivery is None:  # nothing to hold: never render a part
+        log.report(report.line("failed", f"FAILED: {missing[0]}; nothing was rendered"))
+        return None
+    reasons = hold_reasons(report.spec, current.dataset, before, token_problem, world.catalogue,
+                           missing)  # fmt: skip
     if review_required(report, options):
         report = for_review(report, current.dataset, reasons)
     elif reasons and not report.approved:

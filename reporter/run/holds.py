@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from reporter.catalogue import Catalogue
 from reporter.dataset import Dataset
 from reporter.deliver.quality import holds, token_reason
+from reporter.fetch.explain import IncompleteFetch
 from reporter.graph.errors import TokenInvalid, TokenRefused
 from reporter.run.log import Line, RunLog
 from reporter.run.report import Report
@@ -21,11 +22,18 @@ def hold_reasons(
     previous: Dataset | None,
     token_problem: str | None,
     catalogue: Catalogue,
+    incomplete: Sequence[str] = (),
 ) -> list[str]:
     """The broken rules of a report that would be e-mailed (none for a render-only spec)."""
     if spec.delivery is None:
         return []
-    return holds(spec, current, previous, catalogue=catalogue, token_problem=token_problem)
+    return holds(spec, current, previous, catalogue=catalogue, token_problem=token_problem,
+                 incomplete=incomplete)  # fmt: skip
+
+
+def incomplete_fetch(*errors: object) -> list[str]:
+    """What the fetches of a report and its comparison say about calls still to fetch."""
+    return [str(e) for e in errors if isinstance(e, IncompleteFetch)]
 
 
 def token_failure(error: object) -> str | None:

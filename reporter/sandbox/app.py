@@ -43,6 +43,7 @@ class Sandbox:
         rate_limit: int = 0,
         extra_accounts: int = 0,
         port: int = 0,
+        corrupt_rate: float = 0.0,
     ) -> None:
         if now.tzinfo is None:
             raise ValueError("Sandbox(now=...) needs a timezone-aware datetime")
@@ -52,6 +53,7 @@ class Sandbox:
         self.token_store = TokenStore(self.world.accounts, issued_at=now)
         self.faults = Faults(seed, fault_rate, rate_limit)
         self.faults.set_fault_rate(fault_rate)
+        self.faults.set_corrupt_rate(corrupt_rate)
         self.counter = Counter()
         self.clock = Clock(now)
         self.router = Router(self.world, self.token_store, self.faults, self.counter, self.clock)

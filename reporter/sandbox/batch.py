@@ -86,7 +86,10 @@ def _one(
         token_in_url=bool(own_token) or token_in_form,
         in_batch=True,
     )
-    return _entry(result.status, result.payload, result.headers, include_headers)
+    entry = _entry(result.status, result.payload, result.headers, include_headers)
+    if router.faults.draw_corrupt(in_batch=True) == "item_not_json":
+        entry["body"] = entry["body"][: len(entry["body"]) // 2]
+    return entry
 
 
 def _entry(

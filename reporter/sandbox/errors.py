@@ -259,10 +259,11 @@ def album_child_insights() -> GraphError:  # sandbox; documented: no insights in
     )
 
 
-def not_shared_to_facebook(metric: str) -> GraphError:  # sandbox
-    return GraphError(
-        f"(#100) The {metric} metric is only available for media shared to Facebook", code=100
-    )
+def not_shared_to_facebook() -> GraphError:
+    """observed: facebook_views (and crossposted_views on reels) on media not shared to
+    Facebook refuses the whole call, naming no metric (code -1, subcode 2207086, "Fatal"; see
+    tests/conformance/defect_errors_fatal.json for the sources)."""
+    return GraphError("Fatal", code=-1, subcode=2207086)
 
 
 def posted_before_conversion() -> GraphError:  # observed (airbytehq/airbyte#1814)

@@ -6,6 +6,12 @@ Faults (drawn per HTTP request with probability ``fault_rate``, or forced with `
 comes after ``slow_seconds``, past a client's timeout). Inside a batch a sub-request may come back
 ``null`` (unfinished at Meta's timeout) or as a transient error.
 
+Corrupt answers (drawn per answer with probability ``corrupt_rate``, on their own RNG, or forced
+with ``fail_next``): what a proxy or a broken connection hands a client instead of Meta's JSON:
+``html200`` (a proxy's HTML page with status 200), ``truncated`` (the answer cut in half),
+``not_object`` (JSON that is not an object); inside a batch ``item_not_json`` (an item whose
+``body`` string is cut in half).
+
 Rate limits: ``rate_limit`` calls per account per rolling hour (real time); beyond it error
 80002 with ``estimated_time_to_regain_access``, and calls made while throttled still count, as on
 Meta. ``rate_limit_for`` forces a window with any of the codes 4, 17, 32, 613, 80002.
@@ -24,6 +30,9 @@ from reporter.sandbox import errors
 
 KINDS = ("http500", "http503", "transient", "drop", "slow")
 BATCH_KINDS = ("null", "transient")
+CORRUPT_KINDS = ("html200", "truncated", "not_object")
+BATCH_CORRUPT_KINDS = ("item_not_json",)
+ALL_KINDS = KINDS + BATCH_KINDS + CORRUPT_KINDS + BATCH_CORRUPT_KINDS
 WINDOW = 3600.0
 
 
@@ -45,8 +54,13 @@ class Throttled(errors.GraphError):
 
 
 class Faults:
-    def __init__(self, seed: int, fault_rate: float = 0.0, rate_limit: int = 0) -> None:
+    def __init__(
+        self, seed: int, fault_rate: float = 0.0, rate_limit: int = 0, corrupt_rate: float = 0.0
+    ) -> None:
         self._rng = random.Random(f"{seed}|faults")
+        self._corrupt_rng = random.Random(f"{seed}|corrupt")
+        self.corrupt_rate = corrupt_rate
+        self.corrupted = 0  # answers corrupted so far
         self._lock = threading.Lock()
         self.fault_rate = fault_rate
         self.rate_limit = rate_limit
@@ -64,11 +78,15 @@ class Faults:
         with self._lock:
             self.fault_rate = rate
 
+    def set_corrupt_rate(self, rate: float) -> None:
+        if not 0.0 <= rate <= 1.0:
+            raise ValueError(f"corrupt rate must be within 0..1, got {rate}")
+        with self._lock:
+            self.corrupt_rate = rate
+
     def fail_next(self, n: int = 1, kind: str = "http500") -> None:
-        if kind not in KINDS + BATCH_KINDS:
-            raise ValueError(
-                f"unknown fault kind {kind!r}; one of {', '.join(KINDS + BATCH_KINDS)}"
-            )
+        if kind not in ALL_KINDS:
+            raise ValueError(f"unknown fault kind {kind!r}; one of {', '.join(ALL_KINDS)}")
         with self._lock:
             self._forced.extend([kind] * n)
 
@@ -83,6 +101,19 @@ class Faults:
             if self._rng.random() >= self.fault_rate:
                 return None
             return self._rng.choice(kinds)
+
+    def draw_corrupt(self, *, in_batch: bool = False) -> str | None:
+        """How to corrupt this answer (or batch item), if at all."""
+        kinds = BATCH_CORRUPT_KINDS if in_batch else CORRUPT_KINDS
+        with self._lock:
+            if self._forced and self._forced[0] in kinds:
+                kind = self._forced.popleft()
+            elif self.corrupt_rate <= 0 or self._corrupt_rng.random() >= self.corrupt_rate:
+                return None
+            else:
+                kind = self._corrupt_rng.choice(kinds)
+            self.corrupted += 1
+            return kind
 
     # --- rate limits ---------------------------------------------------------------------------
 

@@ -50,7 +50,7 @@ def media_insights(
     check_breakdowns(cat, "media", metrics, breakdowns)
     for metric in metrics:
         if metric.name in FACEBOOK_ONLY and not item.shared_to_facebook:
-            raise errors.not_shared_to_facebook(metric.name)
+            raise errors.not_shared_to_facebook()
     age = now - item.timestamp
     limits = cat.limits
     if item.product == "STORY" and age >= dt.timedelta(hours=limits.story_window_hours):

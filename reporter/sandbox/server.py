@@ -21,6 +21,7 @@ from reporter.sandbox.router import Result, Router, dump, endpoint_of, split_ver
 HOST = "127.0.0.1"
 JSON_TYPE = "application/json; charset=UTF-8"
 GATEWAY_PAGE = b"<html><body><h1>503 Service Unavailable</h1>No server is available.</body></html>"
+PROXY_PAGE = b"<html><head><title>Sign in to the network</title></head><body>Log in</body></html>"
 MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
 
 
@@ -94,7 +95,16 @@ class App:
                 token=params.get("access_token") or bearer,
                 token_in_url="access_token" in query,
             )
-        return self._json(result, delay)
+        return self._corrupted(self._json(result, delay))
+
+    def _corrupted(self, response: HttpResponse) -> HttpResponse:
+        kind = self.router.faults.draw_corrupt()
+        if kind is None:
+            return response
+        if kind == "html200":
+            return HttpResponse(200, PROXY_PAGE, "text/html; charset=utf-8", delay=response.delay)
+        body = response.body[: len(response.body) // 2] if kind == "truncated" else b'"ok"'
+        return HttpResponse(response.status, body, headers=response.headers, delay=response.delay)
 
     def _json(self, result: Result, delay: float) -> HttpResponse:
         return HttpResponse(
