@@ -41,6 +41,7 @@ class Fetched:
     datasets: list[dict[str, Any]]
     unmatched: list[str]
     store: Path
+    served: dict[str, int]  # Exchange.file -> times the replay answered with it
 
 
 def fetch_on(exchanges: Iterable[Exchange], spec: Path, tmp: Path, *, now: str,
@@ -60,5 +61,6 @@ def fetch_on(exchanges: Iterable[Exchange], spec: Path, tmp: Path, *, now: str,
             args += ["--period", period]
         ran = run_cli(args, env=env)
         unmatched = list(replay.unmatched)
+        served = dict(replay.capture.served)
     datasets = json.loads(out.read_text(encoding="utf-8")) if out.exists() else []
-    return Fetched(ran, datasets, unmatched, store)
+    return Fetched(ran, datasets, unmatched, store, served)
