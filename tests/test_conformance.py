@@ -241,8 +241,11 @@ def test_the_report_shows_each_figure_of_the_dataset_once(tmp_path: Path) -> Non
         shown = cells(f"audience_{metric}_", "Value")
         assert shown == Counter(o["value"] for o in observations if o["metric"] == metric)
     for metric in ("reach", "follower_count"):
-        series = Counter(o["value"] for o in observations
-                         if o["metric"] == metric and o["metric_type"] == "time_series")  # fmt: skip
+        series = Counter(
+            o["value"]
+            for o in observations
+            if o["metric"] == metric and o["metric_type"] == "time_series"
+        )
         assert cells(f"trend_{metric}") == series
     page = next(out.rglob("*.html")).read_text(encoding="utf-8")
     for o in observations:
