@@ -205,6 +205,8 @@ def _metric(
         return entry(metric, account.id, period, values=series)
     daily = [int(v.get(metric.name)) for _, v in available]
     total = sum(daily) if metric.additive else _unique(daily)
+    if metric.name == "reach":  # unique accounts: never fewer than one of its items reached
+        total = max(total, world.best_reach(account, [d for d, _ in available], now))
     block: dict[str, Any] = {"value": total}
     if breakdowns:
         name = breakdowns[0]
