@@ -220,7 +220,16 @@ def _metric(
         order = world.catalogue.breakdowns[name].values
         results = [((k,), v) for k, v in ordered_parts(parts, order)]
         block["breakdowns"] = [breakdown_block([name], results)]
+    if metric.name in BREAKDOWN_ONLY:
+        if not breakdowns:
+            return entry(metric, account.id, period)
+        del block["value"]
     return entry(metric, account.id, period, total=block)
+
+
+# Real answers carry no total for these: without a breakdown the item has no total_value at all,
+# with one only the rows (tests/conformance/account_insights.json; reference: corrected).
+BREAKDOWN_ONLY = frozenset({"follows_and_unfollows"})
 
 
 def _unique(daily: list[int]) -> int:
