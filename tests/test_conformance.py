@@ -19,13 +19,14 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from support.cli import run_cli
 from support.replay import TOKEN, TOKEN_ENV, Fetched, corpus, fetch_on
 
 from reporter.sandbox.replay import Exchange
 
 ACCOUNT = "17841405822304914"  # Meta's sample account id (seeds/003)
-HEAD = f"""\
+HEAD = """\
 [report]
 client = "Conformance"
 timeframe = {{ since = 2026-10-01, until = 2026-10-28 }}
@@ -33,10 +34,10 @@ compare = "none"
 timezone = "UTC"
 
 [[accounts]]
-id = "{ACCOUNT}"
+id = "{account}"
 name = "Sample"
-login = "facebook"
-token_env = "{TOKEN_ENV}"
+login = "{login}"
+token_env = "{token_env}"
 
 [output]
 formats = ["html", "csv"]
@@ -84,9 +85,10 @@ STORIES_LIVE = "2026-10-29T12:00:00+00:00"  # the period ends yesterday: live st
 Key = tuple[str, str, str, tuple[tuple[str, str], ...], float, str | None]
 
 
-def _spec(tmp: Path, body: str) -> Path:
+def _spec(tmp: Path, body: str, login: str = "facebook") -> Path:
     path = tmp / "spec.toml"
-    path.write_text(HEAD + body, encoding="utf-8")
+    head = HEAD.format(account=ACCOUNT, login=login, token_env=TOKEN_ENV)
+    path.write_text(head + body, encoding="utf-8")
     return path
 
 
@@ -178,9 +180,10 @@ def _listed(exchanges: list[Exchange], path: str) -> list[dict[str, Any]]:
     return [item for e in exchanges if e.path == path for item in e.body["data"]]
 
 
-def test_account_feed_and_reels_arrive_once_each_in_their_place(tmp_path: Path) -> None:
+@pytest.mark.parametrize("login", ["facebook", "instagram"])  # Graph batches; one GET each
+def test_account_feed_and_reels_arrive_once_each_in_their_place(tmp_path: Path, login: str) -> None:
     exchanges = corpus()
-    fetched = fetch_on(exchanges, _spec(tmp_path, ACCOUNT_SPEC), tmp_path, now=NOW)
+    fetched = fetch_on(exchanges, _spec(tmp_path, ACCOUNT_SPEC, login), tmp_path, now=NOW)
     dataset = _check_dataset(fetched, exchanges)
 
     # both listing pages, every field as Meta sent it; album children by id
