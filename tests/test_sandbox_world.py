@@ -1,7 +1,8 @@
 """The sandbox's world hangs together as a real account does: an account's totals for a period
-are at least what that period's own posts earned within it, and its unique counts stay between
-the best single post and the views. Checked over HTTP for every fixed account and two generated
-ones, over two months (30-day windows, settled: read three days after they end)."""
+are at least what that period's own posts earned within it, its unique counts stay between the
+best single post and the views, and its rates are those of real accounts. Checked over HTTP for
+every fixed account and two generated ones, over two months (30-day windows, settled: read three
+days after they end)."""
 
 from __future__ import annotations
 
@@ -85,3 +86,12 @@ def test_account_totals_hold_what_their_posts_earned(
     best = max(p.get("reach", 0) for p in posts)
     assert best <= total["reach"] <= total["views"]
     assert total["accounts_engaged"] <= min(total["reach"], total["total_interactions"])
+
+    followers = _get(sandbox, account, account, fields="followers_count")["followers_count"]
+    if followers >= 1000:  # below that, a handful of likes swings every rate
+        # per post, interactions of about 0.45-0.55 % of the followers on average (Socialinsider
+        # 2025-26, quoted at outfame.com/blog/instagram-engagement-rate-statistics)
+        per_post = sum(p.get("total_interactions", 0) for p in posts) / len(posts) / followers
+        assert 0.002 <= per_post <= 0.012, per_post
+        # and so the account's engagement rate on reach lands in single digits
+        assert 0.01 <= total["total_interactions"] / total["reach"] <= 0.10
