@@ -57,12 +57,12 @@ def _account_values(ds: Dataset, metric: str, value: str | None = None) -> list[
 def test_builtins_equal_hand_computed_values_on_the_sandbox(october: Dataset) -> None:
     ds = october
     # October (31 days) is asked for in two windows: 30 days + 1 (Pacific days).
-    assert _account_values(ds, "total_interactions") == [7812.0, 110.0]
-    assert _account_values(ds, "reach") == [31419.0, 1675.0]
+    assert _account_values(ds, "total_interactions") == [4321.0, 173.0]
+    assert _account_values(ds, "reach") == [64648.0, 7209.0]
     assert ds.account.followers_count == 11889
-    # Reach is unique accounts: the longest window (31419), never 31419 + 1675.
-    assert _evaluate(ds, "engagement_rate").value == pytest.approx((7812 + 110) / 31419)
-    assert _evaluate(ds, "engagement_rate_followers").value == pytest.approx(7922 / 11889)
+    # Reach is unique accounts: the longest window (64648), never 64648 + 7209.
+    assert _evaluate(ds, "engagement_rate").value == pytest.approx((4321 + 173) / 64648)
+    assert _evaluate(ds, "engagement_rate_followers").value == pytest.approx(4494 / 11889)
     assert _account_values(ds, "follows_and_unfollows", "FOLLOWER") == [366.0, 11.0]
     assert _account_values(ds, "follows_and_unfollows", "NON_FOLLOWER") == [340.0, 13.0]
     assert _evaluate(ds, "follower_growth").value == (366 + 11) - (340 + 13) == 24

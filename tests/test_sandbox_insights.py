@@ -95,6 +95,7 @@ def test_account_totals_are_sums_of_days_and_breakdowns_sum_to_totals(sb: Sandbo
     ).json()["data"][0]["total_value"]
     results = {r["dimension_values"][0]: r["value"] for r in follows["breakdowns"][0]["results"]}
     assert results["FOLLOWER"] == sum(v["value"] for v in days["follower_count"]["values"])
+    assert set(results) == {"FOLLOWER", "NON_FOLLOWER"}
     # follows and unfollows are two counts: Meta answers the parts and no total, and without
     # the breakdown no total_value at all
     assert "value" not in follows

@@ -34,6 +34,7 @@ class GraphError(Exception):
         transient: bool = False,
         user_title: str | None = None,
         user_msg: str | None = None,
+        data: dict[str, Any] | None = None,
         extra_headers: Iterable[tuple[str, str]] = (),
     ) -> None:
         super().__init__(message)
@@ -45,10 +46,13 @@ class GraphError(Exception):
         self.transient = transient
         self.user_title = user_title
         self.user_msg = user_msg
+        self.data = data
         self.extra_headers = tuple(extra_headers)
 
     def payload(self, trace_seed: str) -> dict[str, Any]:
         body: dict[str, Any] = {"message": self.message, "type": self.type, "code": self.code}
+        if self.data is not None:
+            body["error_data"] = self.data
         if self.subcode is not None:
             body["error_subcode"] = self.subcode
         body["is_transient"] = self.transient
@@ -266,11 +270,13 @@ def not_shared_to_facebook() -> GraphError:
     return GraphError("Fatal", code=-1, subcode=2207086)
 
 
-def posted_before_conversion() -> GraphError:  # observed (airbytehq/airbyte#1814)
+def posted_before_conversion() -> GraphError:
+    # observed (airbytehq/airbyte#1814, keboola/ex-facebook-graph-api#86; tests/conformance/)
     return GraphError(
         "Invalid parameter",
         code=100,
         subcode=2108006,
+        data={"blame_field_specs": [[""]]},
         user_title="Media posted before business account conversion",
         user_msg="The media was posted before the most recent time that the user's account was "
         "converted to a business account from a personal account.",
@@ -292,6 +298,10 @@ def batch_unparsable() -> GraphError:  # sandbox
 
 # --- throttling and faults ---------------------------------------------------------------------
 
+# Rate limits as clients recorded them (tests/conformance/errors.json): #4, #17 and #80002 come
+# with is_transient true, #17 and #80002 with subcode 2446079; for #32 and #613 neither is recorded.
+RATE_LIMIT_TRANSIENT = frozenset({4, 17, 80002})
+RATE_LIMIT_SUBCODES = {17: 2446079, 80002: 2446079}
 RATE_LIMIT_MESSAGES = {  # observed
     4: "(#4) Application request limit reached",
     17: "(#17) User request limit reached",

@@ -49,7 +49,12 @@ class Throttled(errors.GraphError):
     """A rate-limit error that carries the usage to report in the headers."""
 
     def __init__(self, code: int, usage: Usage | None) -> None:
-        super().__init__(errors.RATE_LIMIT_MESSAGES[code], code=code)
+        super().__init__(
+            errors.RATE_LIMIT_MESSAGES[code],
+            code=code,
+            subcode=errors.RATE_LIMIT_SUBCODES.get(code),
+            transient=code in errors.RATE_LIMIT_TRANSIENT,
+        )
         self.usage = usage
 
 

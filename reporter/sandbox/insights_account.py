@@ -205,6 +205,8 @@ def _metric(
         return entry(metric, account.id, period, values=series)
     daily = [int(v.get(metric.name)) for _, v in available]
     total = sum(daily) if metric.additive else _unique(daily)
+    if metric.name == "reach":  # unique accounts: never fewer than one of its items reached
+        total = max(total, world.best_reach(account, [d for d, _ in available], now))
     block: dict[str, Any] = {"value": total}
     if metric.required_breakdown:
         # follows_and_unfollows: real answers carry no total (without the breakdown the item has
@@ -224,7 +226,16 @@ def _metric(
         order = world.catalogue.breakdowns[name].values
         results = [((k,), v) for k, v in ordered_parts(parts, order)]
         block["breakdowns"] = [breakdown_block([name], results)]
+    if metric.name in BREAKDOWN_ONLY:
+        if not breakdowns:
+            return entry(metric, account.id, period)
+        del block["value"]
     return entry(metric, account.id, period, total=block)
+
+
+# Real answers carry no total for these: without a breakdown the item has no total_value at all,
+# with one only the rows (tests/conformance/account_insights.json; reference: corrected).
+BREAKDOWN_ONLY = frozenset({"follows_and_unfollows"})
 
 
 def _unique(daily: list[int]) -> int:

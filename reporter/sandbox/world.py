@@ -21,9 +21,18 @@ from reporter.sandbox import media as media_mod
 from reporter.sandbox import timefmt
 from reporter.sandbox.accounts import Account
 from reporter.sandbox.media import Media
-from reporter.sandbox.values import Values, account_day, media_values
+from reporter.sandbox.values import (
+    Earned,
+    Values,
+    account_day,
+    earned,
+    earning_hours,
+    media_values,
+    product_key,
+)
 
 HISTORY_DAYS = 730
+EARNING_DAYS = 8  # items older than a week earn nothing more (values.earning_hours)
 SETTLE = dt.timedelta(hours=48)
 
 
@@ -40,6 +49,8 @@ class World:
         self._breakdown_values = {n: b.values for n, b in self.catalogue.breakdowns.items()}
         self.day_media = functools.lru_cache(maxsize=50_000)(self._day_media)
         self._settled_day = functools.lru_cache(maxsize=50_000)(self._account_day)
+        # an account day reads its items at the day's ends, which the next day reads again
+        self._media_values_at = functools.lru_cache(maxsize=100_000)(self._media_values)
 
     # --- accounts and followers ----------------------------------------------------------------
 
@@ -143,6 +154,9 @@ class World:
         return total
 
     def media_values(self, item: Media, now: dt.datetime) -> Values:
+        return self._media_values_at(item, now)
+
+    def _media_values(self, item: Media, now: dt.datetime) -> Values:
         age_hours = (now - item.timestamp).total_seconds() / 3600
         followers = self.followers_on(item.account, timefmt.pacific_day(item.timestamp))
         return media_values(self.seed, item, followers, age_hours)
@@ -162,7 +176,41 @@ class World:
             account.no_story_replies,
             self._breakdown_values,
             factor,
+            self.earned_on(account, day),
         )
+
+    def earned_on(self, account: Account, day: dt.date) -> Earned:
+        """What the account's media (posts, reels, stories; not album children) gathered during
+        the Pacific ``day``: the account's day includes it, so totals never fall below posts."""
+        start, end = timefmt.day_start(day), timefmt.day_end(day)
+        increments = []
+        first = start.astimezone(dt.UTC).date() - dt.timedelta(days=EARNING_DAYS)
+        utc_day = first
+        while utc_day <= end.astimezone(dt.UTC).date():
+            for item in self.day_media(account.index, utc_day):
+                done = item.timestamp + dt.timedelta(hours=earning_hours(item.product))
+                if item.timestamp < end and done > start:
+                    before = self.media_values(item, max(start, item.timestamp))
+                    increments.append((product_key(item), before, self.media_values(item, end)))
+            utc_day += dt.timedelta(days=1)
+        return earned(increments)
+
+    def best_reach(self, account: Account, days: list[dt.date], now: dt.datetime) -> int:
+        """The most one item reached within the Pacific ``days`` (as seen at ``now``): a floor
+        for the account's unique reach over them."""
+        start = timefmt.day_start(days[0])
+        end = min(now, timefmt.day_end(days[-1]))
+        best = 0
+        utc_day = start.astimezone(dt.UTC).date() - dt.timedelta(days=EARNING_DAYS)
+        while utc_day <= end.astimezone(dt.UTC).date():
+            for item in self.day_media(account.index, utc_day):
+                done = item.timestamp + dt.timedelta(hours=earning_hours(item.product))
+                if item.timestamp < end and done > start:
+                    before = self.media_values(item, max(start, item.timestamp)).values["reach"]
+                    after = self.media_values(item, end).values["reach"]
+                    best = max(best, int(after) - int(before))
+            utc_day += dt.timedelta(days=1)
+        return best
 
     def day_values(self, account: Account, day: dt.date, now: dt.datetime) -> Values | None:
         """A Pacific day's values, or None before it has ended (not yet available)."""

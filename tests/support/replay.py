@@ -41,7 +41,7 @@ class Fetched:
     datasets: list[dict[str, Any]]
     unmatched: list[str]
     store: Path
-    served: dict[str, int]  # Exchange.file -> times served
+    served: dict[str, int]  # Exchange.file -> times the replay answered with it
 
 
 def fetch_on(exchanges: Iterable[Exchange], spec: Path, tmp: Path, *, now: str,
