@@ -19,7 +19,8 @@ def test_paging_over_two_years_lists_every_media_and_splits_ranges(tmp_path: Pat
     spec = make_spec(ACME)
     period = Period(dt.date(2024, 11, 3), dt.date(2026, 10, 31))
     with Sandbox(seed=1, now=NOW) as sb:
-        [outcome] = run(sb, spec, tmp_path / "s.db", period)
+        # a generous timeout: a batch timed out on a loaded machine is sent again and counted twice
+        [outcome] = run(sb, spec, tmp_path / "s.db", period, timeout=60.0)
         counts = sb.counter.by_endpoint
         account = sb.world.accounts[ACME]
         start = dt.datetime(2024, 11, 3, tzinfo=dt.UTC)

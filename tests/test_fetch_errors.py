@@ -13,7 +13,7 @@ from support.replay import corpus, exchange, fetch_on
 
 from reporter.sandbox.replay import Exchange
 
-ACCOUNT = "17841405822304914"
+ACCOUNT = "17841400000000902"  # its own id: a whole-corpus replay never mixes these in
 REEL = "18246395218306388"
 NOW = "2026-11-05T12:00:00Z"
 METRICS = ["reach", "views", "likes", "comments", "shares", "saved", "total_interactions",

@@ -210,7 +210,8 @@ def _metric(
     block: dict[str, Any] = {"value": total}
     if metric.required_breakdown:
         # follows_and_unfollows: real answers carry no total (without the breakdown the item has
-        # no total_value at all), only the breakdown's rows (reference; public clients' records)
+        # no total_value at all), only the breakdown's rows (reference; public clients' records;
+        # tests/conformance/account_insights.json)
         if metric.required_breakdown not in breakdowns:
             return entry(metric, account.id, period)
         block = {}
@@ -226,16 +227,7 @@ def _metric(
         order = world.catalogue.breakdowns[name].values
         results = [((k,), v) for k, v in ordered_parts(parts, order)]
         block["breakdowns"] = [breakdown_block([name], results)]
-    if metric.name in BREAKDOWN_ONLY:
-        if not breakdowns:
-            return entry(metric, account.id, period)
-        del block["value"]
     return entry(metric, account.id, period, total=block)
-
-
-# Real answers carry no total for these: without a breakdown the item has no total_value at all,
-# with one only the rows (tests/conformance/account_insights.json; reference: corrected).
-BREAKDOWN_ONLY = frozenset({"follows_and_unfollows"})
 
 
 def _unique(daily: list[int]) -> int:
