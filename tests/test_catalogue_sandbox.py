@@ -1,0 +1,91 @@
+"""The sandbox answers from the catalogue: what the catalogue now says of Meta, it says too.
+
+Each answer is checked against what Meta printed on a real account (sources in metrics.toml).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from support.sandbox import ACME, NOW, error_of, get, since_until
+
+from reporter.sandbox import Sandbox
+
+
+@pytest.fixture(scope="module")
+def sb() -> Iterator[Sandbox]:
+    with Sandbox(seed=23, now=NOW) as sandbox:
+        yield sandbox
+
+
+def test_profile_views_and_website_clicks_answer_as_totals_only(sb: Sandbox) -> None:
+    window = since_until(7)
+    totals = get(
+        sb,
+        f"/{ACME}/insights",
+        metric="profile_views,website_clicks",
+        period="day",
+        metric_type="total_value",
+        **window,
+    ).json()["data"]
+    assert [item["name"] for item in totals] == ["profile_views", "website_clicks"]
+    assert all(item["total_value"]["value"] >= 0 for item in totals)
+    series = get(
+        sb, f"/{ACME}/insights", metric="profile_views,website_clicks", period="day", **window
+    )
+    # the refusal clients recorded verbatim (the reference's observed errors)
+    assert error_of(series)["message"] == (
+        "(#100) The following metrics (profile_views, website_clicks) should be specified "
+        "with parameter metric_type=total_value"
+    )
+
+
+def test_metas_accepted_metric_list_has_the_profile_and_reached_metrics(sb: Sandbox) -> None:
+    refused = get(sb, f"/{ACME}/insights", metric="impressions", period="day")
+    message = error_of(refused)["message"]
+    assert message.startswith("(#100) metric[0] must be one of the following values: ")
+    offered = message.split(": ", 1)[1].split(", ")
+    for name in ("profile_views", "website_clicks", "reached_audience_demographics"):
+        assert name in offered
+    for name in ("impressions", "audience_city", "get_directions_clicks", "get_direction_clicks"):
+        assert name not in offered
+
+
+def test_views_breaks_down_by_follow_type_and_refuses_follower_type(sb: Sandbox) -> None:
+    params = {"metric": "views", "period": "day", "metric_type": "total_value"}
+    entry = get(sb, f"/{ACME}/insights", breakdown="follow_type", **params, **since_until(7))
+    block = entry.json()["data"][0]["total_value"]
+    results = block["breakdowns"][0]["results"]
+    assert sum(r["value"] for r in results) == block["value"]
+    refused = get(sb, f"/{ACME}/insights", breakdown="follower_type", **params)
+    # Meta's own list of account breakdowns names no follower_type (clients/sm-crm, 2026-08)
+    assert error_of(refused)["message"] == (
+        "(#100) breakdown[0] must be one of the following values: "
+        "age, city, contact_button_type, country, follow_type, gender, media_product_type"
+    )
+
+
+def test_reached_audience_demographics_answers_like_the_other_demographics(sb: Sandbox) -> None:
+    body = get(
+        sb,
+        f"/{ACME}/insights",
+        metric="reached_audience_demographics",
+        period="lifetime",
+        metric_type="total_value",
+        timeframe="this_month",
+        breakdown="country",
+    ).json()
+    block = body["data"][0]["total_value"]["breakdowns"][0]
+    assert block["dimension_keys"] == ["timeframe", "country"]
+    assert block["results"] and block["results"][0]["dimension_values"][0] == "THIS_MONTH"
+    retired = get(
+        sb,
+        f"/{ACME}/insights",
+        metric="reached_audience_demographics",
+        period="lifetime",
+        metric_type="total_value",
+        timeframe="last_30_days",
+        breakdown="country",
+    )
+    assert error_of(retired)["code"] == 100
