@@ -97,9 +97,11 @@ def test_every_cited_source_is_described() -> None:
 def test_v21_removed_only_the_daily_series_of_profile_metrics(name: str) -> None:
     metric = CAT.get("account", name)
     assert metric is not None and metric.status == "current"
-    assert metric.metric_types == ("total_value",) and metric.periods == ("day",)
-    assert not metric.removed_for("v26.0", dt.date(2026, 12, 2))
-    assert "daily series" in metric.caveat
+    assert metric.periods == ("day",) and not metric.removed_for("v26.0", dt.date(2026, 12, 2))
+    # Meta's v21 changelog: the time series end in v21.0 and on every version from 2025-01-08
+    assert metric.series_removed_for("v21.0", dt.date(2024, 12, 1))
+    assert not metric.series_removed_for("v20.0", dt.date(2025, 1, 7))
+    assert metric.series_removed_for("v20.0", dt.date(2025, 1, 8))
 
 
 @pytest.mark.parametrize(
@@ -141,3 +143,10 @@ def test_newer_meta_facts() -> None:
         assert metric is not None and "2207086" in metric.caveat
     crossposted = CAT.get("media", "crossposted_views")
     assert crossposted is not None and crossposted.product_types == ("REELS",)
+
+
+def test_a_name_close_only_to_a_removed_metric_suggests_its_replacement() -> None:
+    assert CAT.suggest("media", "video_photo_engagement") == "total_interactions"
+    assert CAT.suggest("account", "audience_citys") == "follower_demographics"
+    assert CAT.suggest("account", "reahc") == "reach"
+    assert CAT.suggest("media", "zzzz") is None

@@ -57,6 +57,9 @@ class Metric:
     removed_on: dt.date | None = None
     replacement: str | None = None
     replacement_breakdown: str | None = None
+    # only the daily time series is refused (profile_views since v21.0): the total stays
+    series_removed_in: str | None = None
+    series_removed_on: dt.date | None = None
     caveat: str = ""
     confidence: Literal["documented", "observed"] = "documented"
     note: str = ""
@@ -71,6 +74,14 @@ class Metric:
         if self.deprecated_in and version_tuple(api_version) >= version_tuple(self.deprecated_in):
             return True
         return bool(self.removed_on and on >= self.removed_on)
+
+    def series_removed_for(self, api_version: str, on: dt.date) -> bool:
+        """True when Meta refuses this metric as a time series for ``api_version`` on ``on``."""
+        if self.series_removed_in and version_tuple(api_version) >= version_tuple(
+            self.series_removed_in
+        ):
+            return True
+        return bool(self.series_removed_on and on >= self.series_removed_on)
 
     def timeframe_refused(self, timeframe: str, api_version: str) -> bool:
         return (
@@ -150,8 +161,13 @@ class Catalogue:
         return self.media_defaults[product_type].table
 
     def suggest(self, scope: Scope, name: str) -> str | None:
-        """The closest current metric name in ``scope``, for a did-you-mean."""
-        return closest(name, (m.name for m in self.in_scope(scope, current_only=True)))
+        """The closest current metric name in ``scope``, for a did-you-mean; failing that, what
+        replaced the closest removed one (``video_photo_engagement`` → ``engagement`` →
+        ``total_interactions``)."""
+        if found := closest(name, (m.name for m in self.in_scope(scope, current_only=True))):
+            return found
+        removed = {m.name: m.replacement for m in self.in_scope(scope) if m.status == "removed"}
+        return removed.get(closest(name, removed) or "")
 
 
 def closest(word: str, choices: Iterable[str]) -> str | None:

@@ -237,6 +237,17 @@ class _Checker:
                     )
                 )
                 continue
+            if metric_type == "time_series" and metric.series_removed_for(self.version, self.today):
+                self.out.append(
+                    _error(
+                        "removed-metric-type",
+                        f"the daily series of {q(name)} was removed in {metric.series_removed_in}; "
+                        "Meta still answers its total over the period",
+                        path,
+                        f"move it to account_metrics.{instead}",
+                    )
+                )
+                continue
             self._duplicate(name, usable, path)
             usable[name] = metric
         return usable
