@@ -150,3 +150,11 @@ def test_a_name_close_only_to_a_removed_metric_suggests_its_replacement() -> Non
     assert CAT.suggest("account", "audience_citys") == "follower_demographics"
     assert CAT.suggest("account", "reahc") == "reach"
     assert CAT.suggest("media", "zzzz") is None
+
+
+def test_catalogue_command_shows_a_removed_time_series() -> None:
+    text = run_cli(["catalogue", "website_clicks"]).output
+    removed = "time series removed  in v21.0; on every version from 2025-01-08 (the total stays)"
+    assert removed in text
+    as_json = json.loads(run_cli(["catalogue", "website_clicks", "--format", "json"]).output)
+    assert as_json[0]["series_removed_on"] == "2025-01-08" and as_json[0]["status"] == "current"
