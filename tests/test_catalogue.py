@@ -158,3 +158,13 @@ def test_catalogue_command_shows_a_removed_time_series() -> None:
     assert removed in text
     as_json = json.loads(run_cli(["catalogue", "website_clicks", "--format", "json"]).output)
     assert as_json[0]["series_removed_on"] == "2025-01-08" and as_json[0]["status"] == "current"
+
+
+@pytest.mark.parametrize("name", ["engaged_audience_demographics", "reached_audience_demographics"])
+def test_long_timeframes_end_on_every_version_on_metas_v20_date(name: str) -> None:
+    metric = CAT.get("account", name)
+    assert metric is not None
+    assert metric.timeframe_refused("last_90_days", "v20.0", dt.date(2024, 6, 1))
+    assert not metric.timeframe_refused("last_90_days", "v19.0", dt.date(2024, 8, 18))
+    assert metric.timeframe_refused("last_90_days", "v19.0", dt.date(2024, 8, 19))
+    assert metric.accepts_timeframe("this_month", "v19.0", dt.date(2026, 12, 2))

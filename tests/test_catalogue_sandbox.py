@@ -103,3 +103,16 @@ def test_reached_audience_demographics_answers_like_the_other_demographics(sb: S
         breakdown="country",
     )
     assert error_of(retired)["code"] == 100
+
+
+def test_pinning_an_old_version_no_longer_saves_the_long_timeframes(sb: Sandbox) -> None:
+    params = {
+        "metric": "engaged_audience_demographics",
+        "period": "lifetime",
+        "metric_type": "total_value",
+        "breakdown": "country",
+    }
+    # Meta's v20 changelog: refused from v20.0, and on every version from 2024-08-19
+    old_version = get(sb, f"/v19.0/{ACME}/insights", timeframe="last_90_days", **params)
+    assert error_of(old_version)["code"] == 100
+    assert get(sb, f"/v19.0/{ACME}/insights", timeframe="this_week", **params).status_code == 200

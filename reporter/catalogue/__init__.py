@@ -34,6 +34,7 @@ class Metric:
     timeframes: tuple[str, ...] = ()
     retired_timeframes: tuple[str, ...] = ()
     timeframes_retired_in: str | None = None
+    timeframes_retired_on: dt.date | None = None  # from then on every API version refuses them
     demographic: bool = False
     additive: bool = False
     estimated: bool = False
@@ -83,18 +84,25 @@ class Metric:
             return True
         return bool(self.series_removed_on and on >= self.series_removed_on)
 
-    def timeframe_refused(self, timeframe: str, api_version: str) -> bool:
+    def timeframe_refused_by_version(self, timeframe: str, api_version: str) -> bool:
         return (
             timeframe in self.retired_timeframes
             and self.timeframes_retired_in is not None
             and version_tuple(api_version) >= version_tuple(self.timeframes_retired_in)
         )
 
-    def accepts_timeframe(self, timeframe: str, api_version: str) -> bool:
+    def timeframe_refused(self, timeframe: str, api_version: str, on: dt.date) -> bool:
+        """True when Meta refuses ``timeframe`` for ``api_version`` on the date ``on``."""
+        if self.timeframe_refused_by_version(timeframe, api_version):
+            return True
+        gone = self.timeframes_retired_on
+        return timeframe in self.retired_timeframes and gone is not None and on >= gone
+
+    def accepts_timeframe(self, timeframe: str, api_version: str, on: dt.date) -> bool:
         if timeframe in self.timeframes:
             return True
         return timeframe in self.retired_timeframes and not self.timeframe_refused(
-            timeframe, api_version
+            timeframe, api_version, on
         )
 
 

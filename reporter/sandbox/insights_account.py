@@ -59,7 +59,7 @@ def account_insights(
     if len(breakdowns) > 1 and not all(m.demographic for m in metrics):
         raise errors.unknown_error()
     timeframe = params.get("timeframe")
-    _check_timeframe(metrics, timeframe, version)
+    _check_timeframe(metrics, timeframe, version, now.date())
     since, until = _range(params, now, cat.limits.max_range_days)
     _check_account_limits(world, account, metrics, since, now)
     days = _days(since, until)
@@ -119,17 +119,19 @@ def _metric_type(
     return metric_type
 
 
-def _check_timeframe(metrics: list[Metric], timeframe: str | None, version: str) -> None:
+def _check_timeframe(
+    metrics: list[Metric], timeframe: str | None, version: str, on: dt.date
+) -> None:
     """Demographic metrics need a timeframe their API version still accepts."""
     for metric in metrics:
         if metric.demographic:
             if not timeframe:
                 raise errors.param_required("timeframe")
-            if not metric.accepts_timeframe(timeframe, version):
+            if not metric.accepts_timeframe(timeframe, version, on):
                 allowed = [
                     t
                     for t in metric.timeframes + metric.retired_timeframes
-                    if metric.accepts_timeframe(t, version)
+                    if metric.accepts_timeframe(t, version, on)
                 ]
                 raise errors.timeframe_not_allowed(allowed)
 
