@@ -34,6 +34,7 @@ class Metric:
     timeframes: tuple[str, ...] = ()
     retired_timeframes: tuple[str, ...] = ()
     timeframes_retired_in: str | None = None
+    timeframes_retired_on: dt.date | None = None  # from then on every API version refuses them
     demographic: bool = False
     additive: bool = False
     estimated: bool = False
@@ -57,6 +58,9 @@ class Metric:
     removed_on: dt.date | None = None
     replacement: str | None = None
     replacement_breakdown: str | None = None
+    # only the daily time series is refused (profile_views since v21.0): the total stays
+    series_removed_in: str | None = None
+    series_removed_on: dt.date | None = None
     caveat: str = ""
     confidence: Literal["documented", "observed"] = "documented"
     note: str = ""
@@ -72,18 +76,33 @@ class Metric:
             return True
         return bool(self.removed_on and on >= self.removed_on)
 
-    def timeframe_refused(self, timeframe: str, api_version: str) -> bool:
+    def series_removed_for(self, api_version: str, on: dt.date) -> bool:
+        """True when Meta refuses this metric as a time series for ``api_version`` on ``on``."""
+        if self.series_removed_in and version_tuple(api_version) >= version_tuple(
+            self.series_removed_in
+        ):
+            return True
+        return bool(self.series_removed_on and on >= self.series_removed_on)
+
+    def timeframe_refused_by_version(self, timeframe: str, api_version: str) -> bool:
         return (
             timeframe in self.retired_timeframes
             and self.timeframes_retired_in is not None
             and version_tuple(api_version) >= version_tuple(self.timeframes_retired_in)
         )
 
-    def accepts_timeframe(self, timeframe: str, api_version: str) -> bool:
+    def timeframe_refused(self, timeframe: str, api_version: str, on: dt.date) -> bool:
+        """True when Meta refuses ``timeframe`` for ``api_version`` on the date ``on``."""
+        if self.timeframe_refused_by_version(timeframe, api_version):
+            return True
+        gone = self.timeframes_retired_on
+        return timeframe in self.retired_timeframes and gone is not None and on >= gone
+
+    def accepts_timeframe(self, timeframe: str, api_version: str, on: dt.date) -> bool:
         if timeframe in self.timeframes:
             return True
         return timeframe in self.retired_timeframes and not self.timeframe_refused(
-            timeframe, api_version
+            timeframe, api_version, on
         )
 
 
@@ -150,8 +169,13 @@ class Catalogue:
         return self.media_defaults[product_type].table
 
     def suggest(self, scope: Scope, name: str) -> str | None:
-        """The closest current metric name in ``scope``, for a did-you-mean."""
-        return closest(name, (m.name for m in self.in_scope(scope, current_only=True)))
+        """The closest current metric name in ``scope``, for a did-you-mean; failing that, what
+        replaced the closest removed one (``video_photo_engagement`` → ``engagement`` →
+        ``total_interactions``)."""
+        if found := closest(name, (m.name for m in self.in_scope(scope, current_only=True))):
+            return found
+        removed = {m.name: m.replacement for m in self.in_scope(scope) if m.status == "removed"}
+        return removed.get(closest(name, removed) or "")
 
 
 def closest(word: str, choices: Iterable[str]) -> str | None:

@@ -75,6 +75,11 @@ def explain(metric: Metric) -> str:
             removed += f"; on every version from {metric.removed_on.isoformat()}"
         facts.append(("removed", removed.strip("; ")))
         facts.append(("use instead", metric.replacement or "-"))
+    if metric.series_removed_in or metric.series_removed_on:
+        series = f"in {metric.series_removed_in}" if metric.series_removed_in else ""
+        if metric.series_removed_on:
+            series += f"; on every version from {metric.series_removed_on.isoformat()}"
+        facts.append(("time series removed", series.strip("; ") + " (the total stays)"))
     if metric.in_development:
         facts.append(("status", "in development (Meta)"))
     facts.append(("source", f"{metric.source} ({metric.confidence})"))
@@ -88,7 +93,9 @@ def explain(metric: Metric) -> str:
 def as_json(metrics: list[Metric]) -> str:
     def encode(metric: Metric) -> dict[str, Any]:
         raw = asdict(metric)
-        raw["removed_on"] = metric.removed_on.isoformat() if metric.removed_on else None
+        for key in ("removed_on", "series_removed_on"):
+            day = getattr(metric, key)
+            raw[key] = day.isoformat() if day else None
         return raw
 
     return json.dumps([encode(m) for m in metrics], indent=2, ensure_ascii=False)

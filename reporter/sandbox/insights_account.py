@@ -53,13 +53,13 @@ def account_insights(
         cat, "account", split_list(params.get("metric")), login, version, now.date()
     )
     period = _period(params, metrics)
-    metric_type = _metric_type(params, metrics)
+    metric_type = _metric_type(params, metrics, version, now.date())
     breakdowns = split_list(params.get("breakdown")) if metric_type == "total_value" else []
     check_breakdowns(cat, "account", metrics, breakdowns)
     if len(breakdowns) > 1 and not all(m.demographic for m in metrics):
         raise errors.unknown_error()
     timeframe = params.get("timeframe")
-    _check_timeframe(metrics, timeframe, version)
+    _check_timeframe(metrics, timeframe, version, now.date())
     since, until = _range(params, now, cat.limits.max_range_days)
     _check_account_limits(world, account, metrics, since, now)
     days = _days(since, until)
@@ -94,7 +94,9 @@ def _period(params: Mapping[str, str], metrics: list[Metric]) -> str:
     return period
 
 
-def _metric_type(params: Mapping[str, str], metrics: list[Metric]) -> str:
+def _metric_type(
+    params: Mapping[str, str], metrics: list[Metric], version: str, on: dt.date
+) -> str:
     metric_type = params.get("metric_type") or "time_series"
     if metric_type not in ("time_series", "total_value"):
         raise errors.invalid_param(
@@ -103,7 +105,10 @@ def _metric_type(params: Mapping[str, str], metrics: list[Metric]) -> str:
     # legacy metrics predate metric_type (empty in the catalogue): they take either
     if metric_type == "time_series":
         needing = [
-            m.name for m in metrics if m.metric_types and "time_series" not in m.metric_types
+            m.name
+            for m in metrics
+            if (m.metric_types and "time_series" not in m.metric_types)
+            or m.series_removed_for(version, on)  # profile_views since v21.0
         ]
         if needing:
             raise errors.needs_total_value(needing)
@@ -114,17 +119,19 @@ def _metric_type(params: Mapping[str, str], metrics: list[Metric]) -> str:
     return metric_type
 
 
-def _check_timeframe(metrics: list[Metric], timeframe: str | None, version: str) -> None:
+def _check_timeframe(
+    metrics: list[Metric], timeframe: str | None, version: str, on: dt.date
+) -> None:
     """Demographic metrics need a timeframe their API version still accepts."""
     for metric in metrics:
         if metric.demographic:
             if not timeframe:
                 raise errors.param_required("timeframe")
-            if not metric.accepts_timeframe(timeframe, version):
+            if not metric.accepts_timeframe(timeframe, version, on):
                 allowed = [
                     t
                     for t in metric.timeframes + metric.retired_timeframes
-                    if metric.accepts_timeframe(t, version)
+                    if metric.accepts_timeframe(t, version, on)
                 ]
                 raise errors.timeframe_not_allowed(allowed)
 

@@ -290,7 +290,7 @@ def account_day(
         )
     views, reach = int(values["views"]), int(values["reach"])
     fol = {"FOLLOWER": follower_share, "NON_FOLLOWER": 1 - follower_share}
-    parts[("views", "follower_type")] = allocate(views, fol)
+    parts[("views", "follow_type")] = allocate(views, fol)
     parts[("reach", "follow_type")] = allocate(reach, {**fol, "UNKNOWN": 0.02})
     parts[("follows_and_unfollows", "follow_type")] = {
         k: v

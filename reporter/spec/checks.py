@@ -237,6 +237,17 @@ class _Checker:
                     )
                 )
                 continue
+            if metric_type == "time_series" and metric.series_removed_for(self.version, self.today):
+                self.out.append(
+                    _error(
+                        "removed-metric-type",
+                        f"the daily series of {q(name)} was removed in {metric.series_removed_in}; "
+                        "Meta still answers its total over the period",
+                        path,
+                        f"move it to account_metrics.{instead}",
+                    )
+                )
+                continue
             self._duplicate(name, usable, path)
             usable[name] = metric
         return usable
@@ -297,17 +308,21 @@ class _Checker:
                     f"add timeframe = {q(accepted[-1])} (choices: {choices(accepted)})",
                 )
             )
-        elif metric.timeframe_refused(timeframe, self.version):
+        elif metric.timeframe_refused(timeframe, self.version, self.today):
+            when = (
+                f"from {metric.timeframes_retired_in} on, and this spec uses {self.version}"
+                if metric.timeframe_refused_by_version(timeframe, self.version)
+                else f"on every API version since {metric.timeframes_retired_on}"
+            )
             self.out.append(
                 _error(
                     "retired-timeframe",
-                    f"timeframe {q(timeframe)} is refused from {metric.timeframes_retired_in} on, "
-                    f"and this spec uses {self.version}",
+                    f"timeframe {q(timeframe)} is refused {when}",
                     path,
                     'use "this_month" (the last 30 days) or "this_week" (the last 7 days)',
                 )
             )
-        elif not metric.accepts_timeframe(timeframe, self.version):
+        elif not metric.accepts_timeframe(timeframe, self.version, self.today):
             suggestion = closest(timeframe, accepted)
             self.out.append(
                 _error(
