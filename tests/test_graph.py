@@ -26,6 +26,7 @@ from reporter.graph.client import (
     strip_token,
 )
 from reporter.graph.limits import RateGate, regain_seconds, usage_percent
+from reporter.graph.media import MediaHosts
 from reporter.sandbox import Sandbox
 
 
@@ -202,14 +203,17 @@ def test_instagram_login_get_with_bearer(sb: Sandbox) -> None:
     )
 
 
-def test_download_only_small_images_over_http(sb: Sandbox) -> None:
+def test_download_only_small_images_from_the_allowed_origin(sb: Sandbox) -> None:
     client = _client(sb)
+    hosts = MediaHosts.only(sb.base_url)
+
+    def get(url: str, max_bytes: int = 10**6) -> tuple[str, bytes] | None:
+        return client.download(url, hosts=hosts, max_bytes=max_bytes, timeout=2)
+
     picture = f"{sb.base_url}/_media/profile/{ACME}.png"
-    got = client.download(picture, max_bytes=100_000, timeout=2)
+    got = get(picture, 100_000)
     assert got is not None and got[0] == "image/png" and got[1].startswith(b"\x89PNG")
-    assert client.download(picture, max_bytes=100, timeout=2) is None
-    assert (
-        client.download(f"{sb.base_url}/_media/profile/1.png", max_bytes=10**6, timeout=2) is None
-    )
-    assert client.download("file:///etc/passwd", max_bytes=10**6, timeout=2) is None
-    assert client.download(f"{sb.base_url}/v25.0/{ACME}", max_bytes=10**6, timeout=2) is None
+    assert get(picture, 100) is None
+    assert get(f"{sb.base_url}/_media/profile/1.png") is None
+    assert get("file:///etc/passwd") is None
+    assert get(f"{sb.base_url}/v25.0/{ACME}") is None

@@ -238,3 +238,24 @@ def test_csv_neutralises_formulas() -> None:
 
     table = Table("t", "T", ("Post", "Caption"), ((Cell("a"), Cell("=HYPERLINK(1)")),))
     assert "'=HYPERLINK(1)" in write.tables_csv([table]).decode("utf-8-sig")
+
+
+def test_every_text_cell_of_the_csv_is_neutralised_and_numbers_stay_numbers() -> None:
+    import csv
+    import io
+
+    from reporter.render.model import Cell, Table
+
+    hostile = ("=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR")
+    rows = tuple((Cell(label), Cell("x", raw=-4.0), Cell(label)) for label in hostile)
+    table = Table("breakdown_=x", "=Title", ("=Row", "-Value", "@Text"), rows)
+    read = list(csv.reader(io.StringIO(write.tables_csv([table]).decode("utf-8-sig"))))
+    body = read[1:]
+    assert len(body) == 2 * len(hostile)
+    for line in body:
+        key, title, label, column, value = line
+        for text in (key, title, label, column):
+            assert text[:1] not in ("=", "+", "-", "@", "\t", "\r"), line
+        assert value == "-4" or value.startswith("'"), line
+    assert [line[2] for line in body[::2]] == ["'" + h for h in hostile]
+    assert body[0][3] == "'-Value" and body[0][4] == "-4"  # a number is not quoted

@@ -43,7 +43,7 @@ def tokens(paths: Sequence[Path], *, refresh: bool, sandbox: bool, world: World)
     env_file = world.env_file
     specs = _specs(paths, world)
     accounts = [a for s in specs for a in s.accounts]
-    with api_target(accounts, sandbox=sandbox, world=world) as (settings, token, base):
+    with api_target(accounts, sandbox=sandbox, world=world) as (settings, token, base, _):
         healths = check(specs, settings=settings, token_for=token, base_url=base,
                         environ=world.environ)  # fmt: skip
         renewed: dict[str, Health] = {}

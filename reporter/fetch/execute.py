@@ -51,6 +51,7 @@ from reporter.graph.client import (
     metrics_named,
     new_session,
 )
+from reporter.graph.media import MediaHosts
 from reporter.plan.build import Call, FetchPlan, Unit, media_requests
 from reporter.settings import Settings
 from reporter.spec.models import Account
@@ -76,6 +77,8 @@ class Context:
     base_url: Callable[[Account], str]
     now: Callable[[], dt.datetime]
     retry: RetryPolicy
+    # where pictures may come from (graph/media.py)
+    media_hosts: MediaHosts = field(default_factory=MediaHosts)
 
 
 @dataclass
@@ -461,8 +464,9 @@ class _UnitRun:
         def one(item: tuple[str, str]) -> None:
             assert self.client is not None
             got = self.client.download(
-                item[1], max_bytes=settings.thumbnail_max_bytes, timeout=settings.thumbnail_timeout
-            )
+                item[1], hosts=self.ctx.media_hosts, max_bytes=settings.thumbnail_max_bytes,
+                timeout=settings.thumbnail_timeout,
+            )  # fmt: skip
             if got is not None:
                 self.store.put_thumbnail(item[0], item[1], got[0], got[1], now=self.ctx.now())
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from pydantic import SecretStr
 
 from reporter.errors import ReporterError, UsageError
+from reporter.graph.media import MediaHosts
 from reporter.settings import Settings, default_data_dir
 from reporter.spec.models import Account
 from reporter.world import World
@@ -31,6 +32,7 @@ class Target(NamedTuple):
     settings: Settings
     token: Callable[[Account], SecretStr]
     base_url: Callable[[Account], str]
+    media_hosts: MediaHosts = MediaHosts()  # Meta's CDN; the sandbox: its own origin only
 
 
 class MissingToken(ReporterError):
@@ -104,7 +106,8 @@ def api_target(
     with Sandbox(seed=1, now=world.now, extra_accounts=max(0, extra)) as sb:
         # the sandbox's app token lets `reporter tokens` ask its debug_token
         settings = settings.model_copy(update={"meta_app_token": SecretStr(sb.app_token)})
-        yield Target(settings, lambda a: SecretStr(sb.token_for(a.id)), lambda a: sb.base_url)
+        yield Target(settings, lambda a: SecretStr(sb.token_for(a.id)), lambda a: sb.base_url,
+                     MediaHosts.only(sb.base_url))  # fmt: skip
 
 
 def fetch_context(target: Target, world: World) -> Context:
@@ -128,4 +131,5 @@ def fetch_context(target: Target, world: World) -> Context:
         base_url=target.base_url,
         now=lambda: world.now,
         retry=retry,
+        media_hosts=target.media_hosts,
     )

@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import requests
+import urllib3
 from pydantic import SecretStr
 
 from reporter.graph.build import (
@@ -46,6 +47,7 @@ from reporter.graph.errors import (
     strip_token,
 )
 from reporter.graph.limits import RateGate, regain_seconds, usage_percent
+from reporter.graph.media import MediaHosts
 
 __all__ = [
     "HOSTS",
@@ -334,28 +336,38 @@ class GraphClient:
             error.retry_after = regain_seconds(headers)
         return error
 
-    def download(self, url: str, *, max_bytes: int, timeout: float) -> tuple[str, bytes] | None:
-        """A picture: (content type, bytes), or None when it is not a small http(s) image.
+    def download(
+        self, url: str, *, hosts: MediaHosts, max_bytes: int, timeout: float
+    ) -> tuple[str, bytes] | None:
+        """A picture: (content type, bytes), or None when it is not a small image from one of
+        ``hosts`` (media.py) that arrives within ``timeout`` seconds in all.
 
-        Sent without the token (pictures live on Meta's CDN); never raises.
+        Sent without the token (pictures live on Meta's CDN); no redirect is followed (one
+        could lead anywhere); never raises.
         """
-        if urlsplit(url).scheme not in ("http", "https"):
+        if not hosts.allows(url):
             return None
+        deadline = time.monotonic() + timeout
         try:
-            with self._slots, self.session.get(url, timeout=timeout, stream=True) as answer:
+            with (
+                self._slots,
+                self.session.get(
+                    url, timeout=timeout, stream=True, allow_redirects=False
+                ) as answer,
+            ):
                 kind = answer.headers.get("Content-Type", "").split(";")[0].strip().lower()
                 if answer.status_code != 200 or not kind.startswith("image/"):
                     return None
                 declared = answer.headers.get("Content-Length", "")
                 if declared.isdigit() and int(declared) > max_bytes:
                     return None
-                data = b""
-                for chunk in answer.iter_content(64 * 1024):
+                data = b""  # read1: whatever has arrived, so a trickle meets the deadline
+                while chunk := answer.raw.read1(64 * 1024, decode_content=True):
                     data += chunk
-                    if len(data) > max_bytes:
+                    if len(data) > max_bytes or time.monotonic() > deadline:
                         return None
                 return kind, data
-        except requests.RequestException:
+        except (requests.RequestException, urllib3.exceptions.HTTPError, OSError):
             return None
 
 

@@ -49,7 +49,8 @@ def tables_csv(tables: Iterable[Table]) -> bytes:
         for row in table.rows:
             label = row[0].csv if row else ""
             for column, cell in zip(table.columns[1:], row[1:], strict=False):
-                writer.writerow([table.key, table.title, label, column, _plain(cell.csv)])
+                cells = (table.key, table.title, label, column, cell.csv)
+                writer.writerow([_plain(c) for c in cells])
     # A BOM so that Excel opens UTF-8 (captions, city names) correctly.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -58,6 +59,7 @@ def _plain(value: str | float) -> str | float:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        # A caption like "=HYPERLINK(...)" must stay text in a spreadsheet (CSV injection).
+        # Any text cell (a caption like "=HYPERLINK(...)", a breakdown label, a title) stays
+        # text in a spreadsheet: OWASP's CSV injection advice, a leading single quote.
         return "'" + value
     return value

@@ -71,7 +71,7 @@ def deliver_one(
 
 def token_warnings(specs: Sequence[Spec], target: Target, log: RunLog, world: World) -> None:
     """Tokens about to expire: shown even with --quiet (cron should mail them in time)."""
-    settings, token, base = target
+    settings, token, base = target.settings, target.token, target.base_url
     for text in expiry_warnings(specs, settings=settings, token_for=token, base_url=base,
                                 environ=world.environ, now=world.now):  # fmt: skip
         log.note(text, always=True)

@@ -14,6 +14,7 @@ from reporter import catalogue
 from reporter.dataset import Dataset
 from reporter.fetch.execute import Context, Options, Outcome, fetch
 from reporter.graph.client import RetryPolicy
+from reporter.graph.media import MediaHosts
 from reporter.periods import Period, comparison, parse_period
 from reporter.plan.build import plan
 from reporter.sandbox import Sandbox
@@ -63,6 +64,7 @@ def context(sb: Sandbox, *, now: dt.datetime = NOW, sleeps: list[float] | None =
         base_url=lambda a: sb.base_url,
         now=lambda: now,
         retry=RetryPolicy(sleep=record.append, rng=random.Random(7)),
+        media_hosts=MediaHosts.only(sb.base_url),
     )
 
 
