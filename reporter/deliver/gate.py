@@ -46,6 +46,7 @@ class Decision:
     action: Action
     attempt: int = 0  # confirmed deliveries before this one: part of the Message-ID
     reason: str = ""
+    uncertain: bool = False  # held because it may have been sent (see the module's docstring)
 
 
 def recipients(delivery: Delivery) -> list[Recipient]:
@@ -85,9 +86,9 @@ def decide(
             reason = (
                 f"may have been sent at {_when(row.updated_at)}: reporter stopped after handing "
                 "it to the SMTP server and before the server's answer was recorded; check with "
-                "the recipient, then rerun with --resend to send it again"
+                "the recipient before sending it again"
             )
-            out.append(Decision(person, "hold", attempt, reason))
+            out.append(Decision(person, "hold", attempt, reason, uncertain=True))
         elif report_holds:
             out.append(Decision(person, "hold", attempt, "; ".join(report_holds)))
         else:
