@@ -52,8 +52,7 @@ def test_a_month_held_by_the_settling_window_goes_out_with_the_next_run(tmp_path
         assert dry.out.splitlines()[-2:] == [
             "  not due yet: Meta's 48-hour settling window closes 2026-12-03 08:00 UTC; the first "
             "run after then sends it",
-            "dry run: nothing was fetched, rendered or sent (SMTP server 127.0.0.1:"
-            f"{smtp.port})",
+            f"dry run: nothing was fetched, rendered or sent (SMTP server 127.0.0.1:{smtp.port})",
         ]
         december = run_at(TOKYO_DEC, [str(spec), "--send", "--quiet"], env, out)
         assert (december.status, december.err) == (0, "")

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pypdf
 import pytest
 from support.cli import run_cli
 from support.run import NOW, NOW_TEXT, environment, ledger, run, write_spec
@@ -67,7 +68,14 @@ def test_a_sandbox_run_keeps_to_its_own_store(tmp_path: Path) -> None:
         out = tmp_path / "out"
         sent = run([str(spec), "--sandbox", "--send"], env, out)
         assert sent.status == 0, sent.err
-        assert smtp.received[0].message["Subject"].startswith("[sandbox]")
+        message = smtp.received[0].message
+        assert message["Subject"].startswith("[sandbox]")
+        [attachment] = list(message.iter_attachments())
+        path = tmp_path / "sample.pdf"
+        path.write_bytes(attachment.get_content())
+        pages = [page.extract_text() for page in pypdf.PdfReader(path).pages]
+        sample = "Sample report — simulated figures, not your account's data"
+        assert len(pages) > 1 and all(sample in " ".join(p.split()) for p in pages), pages[0]
         assert not production.exists(), "the production store was not touched"
         beside = tmp_path / "store.sandbox.sqlite3"
         assert ledger(beside) == [("anna@client.example", "sent", 1)]

@@ -55,6 +55,7 @@ def fetch_and_submit(
             current=data, previous=before, thumbnails=store.thumbnails_for(data),
             out_root=options.out or Path.cwd(), now=when, commentary=commentary,
             headline=report.spec.delivery is not None, catalogue=world.catalogue,
+            simulated=options.sandbox,
         )  # fmt: skip
 
     for path in dict.fromkeys(r.path for r in reports):

@@ -6,9 +6,10 @@ message templates (exit 2 the same way) → the periods due, per spec and accoun
 without ``--period`` a run catches up on every due period in the look-back) → open the store as
 its one writer (the run lock: an overlapping run waits ``REPORTER_LOCK_TIMEOUT`` seconds, then
 says so and stops) → decide each recipient from the ledger (deliver/gate.py) → check the SMTP
-settings against the server (seconds, before any fetch) → fetch what the reports still to send need, spec by
-spec → render in worker processes (CPU bound: one per CPU) → deliver from this process as
-renders finish, the ledger following every message. A failing report never stops the others.
+settings against the server (seconds, before any fetch) → fetch what the reports still to send
+need, spec by spec → render in worker processes (CPU bound: one per CPU) → deliver from this
+process as renders finish, the ledger following every message. A failing report never stops the
+others.
 """
 
 from __future__ import annotations
