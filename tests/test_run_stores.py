@@ -52,7 +52,8 @@ def test_a_spec_named_twice_is_sent_once(tmp_path: Path) -> None:
         env = environment(sb, tmp_path, smtp.env())
         ran = run([str(spec), str(spec.parent), str(spec)], env | {}, tmp_path / "out")
         assert ran.status == 0
-        ran = run([str(spec), str(spec.parent), "--send"], env, tmp_path / "out")
+        both = [str(spec), str(spec.parent), "--send", "--account", "café müller"]  # by name
+        ran = run(both, env, tmp_path / "out")
         assert ran.status == 0, ran.err
         assert [r.recipients for r in smtp.received] == [["anna@client.example"]]
         assert ran.out.splitlines()[-1].startswith("1 report(s): 1 sent, ")
