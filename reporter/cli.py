@@ -309,13 +309,22 @@ def render(
     help="E-mail each report to its [delivery] recipients, exactly once (default: render only).",
 )
 @click.option("--dry-run", is_flag=True, help="Show what --send would fetch and send; do nothing.")
-@click.option("--resend", is_flag=True, help="With --send: send again what was already sent.")
+@click.option(
+    "--resend", is_flag=True, help="With --send: send one report (--period, --account) again."
+)
 @click.option(
     "--recipient",
     "only",
     metavar="ADDRESS",
     multiple=True,
     help="With --send: deliver only to this recipient (repeatable).",
+)
+@click.option(
+    "--account",
+    "accounts",
+    metavar="ID|NAME",
+    multiple=True,
+    help="Only this account of the specs (repeatable); --resend needs one.",
 )
 @click.option("--quiet", is_flag=True, help="Print only failures (cron mails only then).")
 @click.option(
@@ -339,6 +348,7 @@ def run(
     dry_run: bool,
     resend: bool,
     only: tuple[str, ...],
+    accounts: tuple[str, ...],
     quiet: bool,
     review: bool,
     log_file: Path | None,
@@ -356,7 +366,7 @@ def run(
 
     options = RunOptions(dry_run=dry_run, resend=resend, only=only, quiet=quiet,
                          log_file=log_file, period_text=period_text, out=out, sandbox=sandbox,
-                         review=review)  # fmt: skip
+                         review=review, accounts=accounts)  # fmt: skip
     sys.exit(command(list(paths), send=send, options=options, world=_world(now_text)))
 
 

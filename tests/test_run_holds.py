@@ -25,7 +25,9 @@ def test_held_before_meta_settled_then_sent_by_the_next_run(tmp_path: Path) -> N
     spec = write_spec(tmp_path / "specs", CAFE, {"to": ["anna@client.example"]})
     with Sandbox(seed=1, now=EARLY) as sb, SmtpServer() as smtp:
         env = environment(sb, tmp_path, smtp.env())
-        first = run_at(EARLY, [str(spec), "--send", "--quiet"], env, tmp_path / "out")
+        # --period forces the period: fetched before it settled, held by the data-quality rule
+        forced = [str(spec), "--send", "--quiet", "--period", "2026-10"]
+        first = run_at(EARLY, forced, env, tmp_path / "out")
         assert first.status == 1
         assert smtp.received == []
         lines = first.err.splitlines()

@@ -70,5 +70,5 @@ def test_kill_9_after_the_server_took_the_message_holds_it(tmp_path: Path) -> No
             assert smtp.received == [], "neither resent silently"
     assert rerun.status == 1
     assert "held anna@client.example: may have been sent at 2026-11-03 08:00 UTC" in rerun.err
-    assert "rerun with --resend to send it again" in rerun.err
+    assert "check with the recipient before sending it again: `reporter run " in rerun.err
     assert ledger(tmp_path / "store.sqlite3") == [("anna@client.example", "sending", 0)]

@@ -44,7 +44,8 @@ def test_review_then_approve_exactly_once(tmp_path: Path) -> None:
         assert smtp.received == []
         [line] = [x for x in first.err.splitlines() if x.startswith("cafe.toml")]
         assert line.startswith("cafe.toml: Café Müller 2026-10: awaiting approval: nothing was ")
-        assert f"`reporter approve {spec.resolve()} --period 2026-10 --account {CAFE}`" in line
+        approve = f"reporter approve {spec.resolve()} --period 2026-10 --account {CAFE} --out {out}"
+        assert f"`{approve}`" in line
         [summary] = (tmp_path / "out").rglob("*.review.txt")
         text = summary.read_text(encoding="utf-8")
         assert text.startswith("Review: Café Müller, 2026-10 (cafe.toml), report ")
@@ -98,7 +99,7 @@ def test_a_held_report_approved_despite_its_hold(tmp_path: Path) -> None:
     out = str(tmp_path / "out")
     with Sandbox(seed=1, now=EARLY) as sb, SmtpServer() as smtp:
         env = environment(sb, tmp_path, smtp.env())
-        held = cli(["run", str(spec), "--send", "--out", out], env, EARLY)
+        held = cli(["run", str(spec), "--send", "--period", "2026-10", "--out", out], env, EARLY)
         assert held.status == 1 and smtp.received == []
         listed = run_cli(["pending"], env=env)
         assert listed.stdout.splitlines()[1].startswith("  held: fetched 2026-11-02 08:00 UTC")

@@ -3,14 +3,17 @@ tmp_path, the CLI in-process. Every e-mail is read back, PDFs included."""
 
 from __future__ import annotations
 
+import shlex
 import ssl
 from pathlib import Path
 
 import pytest
+from support.cli import run_cli
 from support.run import NOW, environment, ledger, pdf_text, run, write_spec
 from support.smtp import Behaviour, SmtpServer, certificate
 
 from reporter.sandbox import Sandbox
+from reporter.store.ledger import ReportKey
 
 CAFE, NORDLICHT, GLOBEX = "17841400000000001", "17841400000000002", "17841400000000004"
 
@@ -177,32 +180,45 @@ def test_an_unconfirmed_message_is_held_until_resent_on_purpose(tmp_path: Path, 
             assert sorted(r.recipients[0] for r in smtp.received) == [
                 "bob@client.example", "carl@agency.example"]  # fmt: skip
             [line] = [x for x in second.err.splitlines() if x.startswith("cafe.toml")]
-            assert (
-                "held anna@client.example: may have been sent at 2026-11-03 08:00 UTC: reporter "
-                "stopped after handing it to the SMTP server and before the server's answer was "
-                "recorded; check with the recipient, then rerun with --resend to send it again"
-            ) in line
-            dry = run([str(one), "--dry-run"], env, tmp_path / "out")
+            out = tmp_path / "out"
+            command = (
+                f"reporter run {one.resolve()} --send --resend --period 2026-10 --account {CAFE} "
+                f"--recipient anna@client.example --out {out}"
+            )
+            reason = (
+                "may have been sent at 2026-11-03 08:00 UTC: reporter stopped after handing it "
+                "to the SMTP server and before the server's answer was recorded; check with the "
+                f"recipient before sending it again: `{command}`"
+            )
+            assert f"held anna@client.example: {reason}" in line
+            dry = run([str(one), "--dry-run"], env, out)
             assert dry.status == 0
             assert dry.out.splitlines()[:5] == [
                 "cafe.toml: Café Müller 2026-10:",
                 "  fetch and render nothing: nothing to send",
-                "  hold to anna@client.example: may have been sent at 2026-11-03 08:00 UTC: "
-                "reporter stopped after handing it to the SMTP server and before the server's "
-                "answer was recorded; check with the recipient, then rerun with --resend to send "
-                "it again",
+                f"  hold to anna@client.example: {reason}",
                 "  skip to bob@client.example: already sent 2026-11-03 08:00 UTC",
                 "  skip cc carl@agency.example: already sent 2026-11-03 08:00 UTC",
             ]
-            third = run(
-                [str(one), "--send", "--resend", "--recipient", "Anna@Client.example"],
-                env,
-                tmp_path / "out",
+            listed = run_cli(["pending"], env=env)
+            report_id = ReportKey(str(one.resolve()), CAFE, "2026-10").report_id
+            assert listed.stdout.splitlines() == [
+                f"{report_id}  cafe.toml: Café Müller ({CAFE}) 2026-10: may have been sent "
+                "(since 2026-11-03 08:00 UTC)",
+                f"  held: {reason}",
+            ]
+            everything = run([str(one), "--send", "--resend"], env, out)
+            assert everything.status == 2 and len(smtp.received) == 2
+            assert everything.err == (
+                "error: --resend sends one report again: name its --period; nothing was sent\n"
             )
+            # The command the held line prints, word for word: that recipient of that report.
+            third = run(shlex.split(command)[2:], env, out)
             assert third.status == 0, third.err
-            assert smtp.received[-1].recipients == ["anna@client.example"]
+            assert [r.recipients for r in smtp.received[2:]] == [["anna@client.example"]]
             assert smtp.received[-1].message["Message-ID"] == uncertain  # same id: dedupable
-            again = run([str(one), "--send", "--resend"], env, tmp_path / "out")
+            assert "nothing waits" in run_cli(["pending"], env=env).stdout
+            again = run([str(one), "--send", "--resend", "--period", "2026-10"], env, out)
             assert again.status == 0
             assert len(smtp.received) == 2 + 1 + 3
             ids = {m.message["Message-ID"] for m in smtp.received[-3:]}

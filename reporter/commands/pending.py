@@ -8,4 +8,6 @@ from reporter.world import World
 
 
 def pending(*, sandbox: bool, world: World) -> int:
-    return list_pending(store_path=store_path(world, sandbox=sandbox), out=world.out)
+    return list_pending(
+        store_path=store_path(world, sandbox=sandbox), out=world.out, sandbox=sandbox
+    )

@@ -55,7 +55,14 @@ def render(
                 status = max(
                     status,
                     _render_outcomes(
-                        spec, spec_path, outcomes, store, out=out, world=world, refresh=refresh
+                        spec,
+                        spec_path,
+                        outcomes,
+                        store,
+                        out=out,
+                        world=world,
+                        refresh=refresh,
+                        sandbox=sandbox,
                     ),
                 )
     return status
@@ -70,6 +77,7 @@ def _render_outcomes(
     out: Path | None,
     world: World,
     refresh: bool = False,
+    sandbox: bool = False,
 ) -> int:
     status = int(ExitStatus.OK)
     spec_key = str(spec_path.resolve())
@@ -111,12 +119,15 @@ def _render_outcomes(
             catalogue=world.catalogue,
             commentary=commentary,
             snapshot=fmt.datetime(when),
+            simulated=sandbox,
         )
         made.append((account, data, before, when))
         for path in files:
             world.out.write(f"{account.name}: wrote {path}\n")
     if spec.rollup is not None and made:
-        rolled = _render_rollup(spec, spec_path, made, out=out or Path.cwd(), world=world)
+        rolled = _render_rollup(
+            spec, spec_path, made, out=out or Path.cwd(), world=world, sandbox=sandbox
+        )
         for path in rolled:
             world.out.write(f"{spec.rollup.name}: wrote {path}\n")
     return status
@@ -129,6 +140,7 @@ def _render_rollup(
     *,
     out: Path,
     world: World,
+    sandbox: bool = False,
 ) -> list[Path]:
     """The combined report over the accounts just rendered, from the same (archived) data."""
     assert spec.rollup is not None
@@ -143,6 +155,7 @@ def _render_rollup(
             now=when,
             spec_dir=spec_path.parent,
             catalogue=world.catalogue,
+            simulated=sandbox,
         )
         for account, data, before, _ in made
     ]

@@ -18,6 +18,8 @@ from reporter.world import World
 def run(paths: Sequence[Path], *, send: bool, options: RunOptions, world: World) -> int:
     if (options.resend or options.only) and not send:
         raise UsageError("--resend and --recipient go with --send")
+    if options.accounts and not (send or options.dry_run):
+        raise UsageError("--account goes with --send or --dry-run")
     if options.review and not (send or options.dry_run):
         raise UsageError("--review goes with --send or --dry-run")
     if send or options.dry_run:

@@ -7,9 +7,10 @@ later issue) is one more argument here, not a new code path in the run:
 - no row, or only failed attempts: **send**;
 - confirmed sent before (``sent_count`` > 0): **skip**, unless ``resend``;
 - ``sending`` with no confirmed delivery: the process stopped between handing the message to the
-  server and recording the server's answer; it may have arrived. **hold**, and say when, until
-  the user checks and reruns with ``--resend`` (a silent resend could be a duplicate; a silent
-  skip could be a report never delivered);
+  server and recording the server's answer; it may have arrived. **hold** (``uncertain``), and
+  say when, until the user checks and resends that one report to that one recipient (the run
+  adds the exact command: run/report.py ``resend_command``; a silent resend could be a
+  duplicate, a silent skip a report never delivered);
 - ``report_holds`` (reasons that hold the whole report) turn every send into a hold.
 
 The attempt number goes into the Message-ID: a resend after an uncertain ``sending`` reuses the
@@ -46,6 +47,7 @@ class Decision:
     action: Action
     attempt: int = 0  # confirmed deliveries before this one: part of the Message-ID
     reason: str = ""
+    uncertain: bool = False  # held because it may have been sent (see the module's docstring)
 
 
 def recipients(delivery: Delivery) -> list[Recipient]:
@@ -85,9 +87,9 @@ def decide(
             reason = (
                 f"may have been sent at {_when(row.updated_at)}: reporter stopped after handing "
                 "it to the SMTP server and before the server's answer was recorded; check with "
-                "the recipient, then rerun with --resend to send it again"
+                "the recipient before sending it again"
             )
-            out.append(Decision(person, "hold", attempt, reason))
+            out.append(Decision(person, "hold", attempt, reason, uncertain=True))
         elif report_holds:
             out.append(Decision(person, "hold", attempt, "; ".join(report_holds)))
         else:

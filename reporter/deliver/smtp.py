@@ -9,6 +9,7 @@ the caller through ``Hooks`` just before it, and when the server's 250 arrives.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import smtplib
@@ -205,6 +206,41 @@ def send(
         except (OSError, smtplib.SMTPException):
             connection.close()
     return results
+
+
+PREFLIGHT_TIMEOUT = 15.0  # seconds: a wrong host or port fails before anything is fetched
+
+
+def preflight(config: SmtpConfig, *, context: ssl.SSLContext | None = None) -> None:
+    """Connect, EHLO, STARTTLS and log in as configured, then QUIT: wrong SMTP settings fail in
+    seconds, with the setting to change, before minutes of fetching and rendering."""
+    quick = dataclasses.replace(config, timeout=min(config.timeout, PREFLIGHT_TIMEOUT))
+    try:
+        connection = _connect(quick, context or ssl.create_default_context())
+    except (OSError, smtplib.SMTPException) as error:
+        raise UsageError(
+            f"--send: the SMTP server {config.where}: {_why(error)}{_fix(error)}; nothing was "
+            "fetched or sent"
+        ) from None
+    try:
+        connection.quit()
+    except (OSError, smtplib.SMTPException):
+        connection.close()
+
+
+def _fix(error: BaseException) -> str:
+    """The setting to change, unless the error's own text names it."""
+    text = str(error)
+    if "REPORTER_" in text:
+        return ""
+    if isinstance(error, ssl.SSLError):
+        return (
+            "; check REPORTER_SMTP_SSL and REPORTER_SMTP_PORT (implicit TLS: port 465, "
+            "STARTTLS: port 587)"
+        )
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return "; check REPORTER_SMTP_PORT and REPORTER_SMTP_SSL (port 465 needs SSL)"
+    return "; check REPORTER_SMTP_HOST and REPORTER_SMTP_PORT"
 
 
 def _connect(config: SmtpConfig, tls: ssl.SSLContext) -> smtplib.SMTP:

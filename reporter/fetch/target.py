@@ -1,9 +1,10 @@
 """Where a fetch goes: the live Graph API with each account's token from the environment, or
 the in-process sandbox with its own tokens and its own store.
 
-``--sandbox`` starts the simulator on a free loopback port; its data goes to its own store
-(``sandbox.sqlite3`` beside the default one) unless ``REPORTER_STORE`` says otherwise, so
-sandbox numbers never mix with a client's.
+``--sandbox`` starts the simulator on a free loopback port; its data always goes to its own
+store beside the configured one (``sandbox.sqlite3`` in the data directory, or ``NAME.sandbox``
+``.sqlite3`` beside ``REPORTER_STORE``), so sandbox numbers and sandbox deliveries never mix with
+a client's data or the production ledger.
 """
 
 from __future__ import annotations
@@ -53,11 +54,15 @@ def token_for(account: Account, environ: Mapping[str, str]) -> SecretStr:
 
 def store_path(world: World, *, sandbox: bool) -> Path:
     """The store a command uses: ``REPORTER_STORE``, else the per-user data directory's
-    ``store.sqlite3`` (``sandbox.sqlite3`` with --sandbox)."""
+    ``store.sqlite3``; with --sandbox always a store of its own beside that one
+    (``sandbox.sqlite3``, or ``NAME.sandbox.EXT`` beside ``REPORTER_STORE=NAME.EXT``)."""
     settings = world.settings
-    if sandbox and "store" not in settings.model_fields_set:
+    if not sandbox:
+        return settings.store
+    if "store" not in settings.model_fields_set:
         return default_data_dir(world.environ) / "sandbox.sqlite3"
-    return settings.store
+    configured = settings.store
+    return configured.with_name(f"{configured.stem}.sandbox{configured.suffix}")
 
 
 def _sandbox_accounts() -> dict[str, str]:

@@ -38,6 +38,7 @@ class Inputs:
     derived: Mapping[str, Definition] = field(default_factory=dict)
     commentary: str | None = None  # the period's Markdown notes, read by the caller
     snapshot: str = ""  # when the archived dataset was first rendered, if re-rendered from it
+    simulated: bool = False  # the sandbox's figures: the cover and every footer say so
 
     def metric(self, scope: Scope, name: str) -> Metric | None:
         return self.catalogue.get(scope, name)

@@ -45,6 +45,7 @@ def build_html(
     catalogue: Catalogue,
     commentary: str | None = None,
     snapshot: str = "",
+    simulated: bool = False,
 ) -> Rendered:
     """The report as one self-contained HTML string, and the tables behind it."""
     inputs = make_inputs(
@@ -58,6 +59,7 @@ def build_html(
         catalogue=catalogue,
         commentary=commentary,
         snapshot=snapshot,
+        simulated=simulated,
     )
     return render_context(spec, context.build(inputs), inputs.period_label, account.name, spec_dir)
 
@@ -74,6 +76,7 @@ def make_inputs(
     catalogue: Catalogue,
     commentary: str | None = None,
     snapshot: str = "",
+    simulated: bool = False,
 ) -> Inputs:
     """What every section builder reads, for one account's report."""
     branding = spec.branding or Branding()
@@ -107,6 +110,7 @@ def make_inputs(
         derived=definitions(spec),
         commentary=commentary,
         snapshot=snapshot,
+        simulated=simulated,
     )
     return inputs
 
@@ -160,6 +164,7 @@ def render_report(
     catalogue: Catalogue,
     commentary: str | None = None,
     snapshot: str = "",
+    simulated: bool = False,
 ) -> list[Path]:
     """Render one account's report for ``current``'s period and write the spec's formats into
     ``output.directory`` under ``out_root``. Returns the files written."""
@@ -174,6 +179,7 @@ def render_report(
         catalogue=catalogue,
         commentary=commentary,
         snapshot=snapshot,
+        simulated=simulated,
     )
     return write_files(spec, rendered, account.name, Period(current.since, current.until), out_root)
 

@@ -51,6 +51,7 @@ def build(name: str, reports: Sequence[Inputs]) -> dict[str, Any]:
         author=first.branding.author,
         prepared=first.fmt.date(first.now),
         followers=None,
+        sample=cover_section.SAMPLE if first.simulated else None,
     )
     fetched = min(r.current.fetched_at for r in reports)
     lead = summary.Summary(

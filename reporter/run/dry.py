@@ -6,21 +6,26 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from reporter.errors import ExitStatus
+from reporter.deliver.smtp import smtp_config
+from reporter.errors import ExitStatus, UsageError
 from reporter.fetch.target import store_path
 from reporter.periods import today_in
 from reporter.plan.build import plan
+from reporter.run.due import look_back
 from reporter.run.report import Report, RunOptions, decided
 from reporter.run.review import review_required
 from reporter.store.database import Store
 from reporter.world import World
 
 
-def dry_run(reports: Sequence[Report], options: RunOptions, world: World, where: str) -> int:
+def dry_run(reports: Sequence[Report], options: RunOptions, world: World) -> int:
     with Store.open(store_path(world, sandbox=options.sandbox), write=False) as store:
-        for report in reports:
+        for report in look_back(reports, store):
             report = decided(report, store, options)
             world.out.write(f"{report.path.name}: {report.account.name} {report.period.label}:\n")
+            if report.not_due:
+                world.out.write(f"  {report.not_due}\n")
+                continue
             if not report.needs_render:
                 world.out.write("  fetch and render nothing: nothing to send\n")
             else:
@@ -39,5 +44,13 @@ def dry_run(reports: Sequence[Report], options: RunOptions, world: World, where:
             for d in report.decisions:
                 why = f": {d.reason}" if d.reason else ""
                 world.out.write(f"  {d.action} {d.recipient.role} {d.recipient.address}{why}\n")
-    world.out.write(f"dry run: nothing was fetched, rendered or sent (SMTP server {where})\n")
+    world.out.write(f"dry run: nothing was fetched, rendered or sent ({_smtp(world)})\n")
     return int(ExitStatus.OK)
+
+
+def _smtp(world: World) -> str:
+    """Where --send would deliver, or what it still needs: a dry run needs no SMTP settings."""
+    try:
+        return f"SMTP server {smtp_config(world.settings).where}"
+    except UsageError as error:
+        return str(error).replace("; nothing was fetched or sent", "")

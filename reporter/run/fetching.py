@@ -62,12 +62,18 @@ def fetch_and_submit(
             current=data, previous=before, thumbnails=store.thumbnails_for(data),
             out_root=options.out or Path.cwd(), now=when, commentary=commentary,
             headline=report.spec.delivery is not None, catalogue=world.catalogue,
+            simulated=options.sandbox,
         )  # fmt: skip
 
     for path in dict.fromkeys(r.path for r in reports):
         need: list[Report] = []
         for report in (r for r in reports if r.path == path):
-            if not report.needs_render:
+            if report.not_due:
+                if report.closed:  # settling: the store remembers it for the catch-up
+                    store.wait(report.key, "held", [report.not_due],
+                               account_name=report.account.name, now=world.now)  # fmt: skip
+                log.report(report.line("not due", report.not_due))
+            elif not report.needs_render:
                 log.report(without_sending(report))
             elif (kept := _kept(report, store, options, world)) is not None:
                 # Rendered before (a preview, a review, or a failed delivery): that very report.

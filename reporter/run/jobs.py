@@ -35,6 +35,7 @@ class RenderJob:
     commentary: str | None
     headline: bool  # the e-mail's figures too
     catalogue: Catalogue
+    simulated: bool = False  # the sandbox's data: the PDF says so on every page
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ def render_job(job: RenderJob) -> Rendered:
         catalogue=job.catalogue,
         commentary=job.commentary,
         snapshot=Formatter(job.spec.report.locale, job.spec.report.timezone).datetime(job.now),
+        simulated=job.simulated,
     )
     pdf = next((f for f in files if f.suffix == ".pdf"), None)
     figures = None

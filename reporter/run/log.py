@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Literal, TextIO
 if TYPE_CHECKING:
     from reporter.world import World
 
-Kind = Literal["sent", "already sent", "rendered", "held", "failed"]
+Kind = Literal["sent", "already sent", "rendered", "held", "failed", "not due"]
 BAD: frozenset[Kind] = frozenset({"held", "failed"})
 
 
@@ -86,6 +86,8 @@ class RunLog:
         self._clear()
         counts = Counter(line.kind for line in self.lines)
         parts = [f"{counts[k]} {k}" for k in ("sent", "already sent", "rendered", "held", "failed")]
+        if counts["not due"]:
+            parts.append(f"{counts['not due']} not due yet")
         text = f"{len(self.lines)} report(s): {', '.join(parts)} in {seconds:.1f} s"
         bad = counts["failed"] + counts["held"]
         if bad:

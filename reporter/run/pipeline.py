@@ -2,11 +2,14 @@
 render and deliver each, exactly once, and tell the truth about every one of them.
 
 Stages: validate every spec (any error: exit 2, nothing fetched or sent) → SMTP settings and
-message templates (exit 2 the same way) → open the store as its one writer (the run lock: an
-overlapping run waits ``REPORTER_LOCK_TIMEOUT`` seconds, then says so and stops) → decide each
-recipient from the ledger (deliver/gate.py) → fetch what the reports still to send need, spec by
-spec → render in worker processes (CPU bound: one per CPU) → deliver from this process as
-renders finish, the ledger following every message. A failing report never stops the others.
+message templates (exit 2 the same way) → the periods due, per spec and account (run/due.py:
+without ``--period`` a run catches up on every due period in the look-back) → open the store as
+its one writer (the run lock: an overlapping run waits ``REPORTER_LOCK_TIMEOUT`` seconds, then
+says so and stops) → decide each recipient from the ledger (deliver/gate.py) → check the SMTP
+settings against the server (seconds, before any fetch) → fetch what the reports still to send
+need, spec by spec → render in worker processes (CPU bound: one per CPU) → deliver from this
+process as renders finish, the ledger following every message. A failing report never stops the
+others.
 """
 
 from __future__ import annotations
@@ -20,19 +23,20 @@ from pathlib import Path
 
 from reporter.deliver.content import check_message_template
 from reporter.deliver.gate import recipients
-from reporter.deliver.smtp import SmtpConfig, smtp_config
+from reporter.deliver.smtp import SmtpConfig, preflight, smtp_config
 from reporter.errors import ExitStatus, ReporterError, UsageError, crash_log
 from reporter.fetch.execute import Context
 from reporter.fetch.target import api_target, check_sandbox_accounts, fetch_context
 from reporter.periods import report_periods
 from reporter.run.deliver import deliver_one, token_warnings
+from reporter.run.due import Candidate, candidates, look_back
 from reporter.run.fetching import fetch_and_submit
 from reporter.run.jobs import Rendered, RenderJob, render_job
 from reporter.run.log import BAD, Line, RunLog
 from reporter.run.pool import pool_of
 from reporter.run.report import Report, RunOptions, decided
 from reporter.run.review import approve, await_review
-from reporter.spec.models import Spec
+from reporter.spec.models import Account, Spec
 from reporter.spec.validate import InvalidSpec, validate_paths
 from reporter.store.database import Store
 from reporter.store.ledger import ReportKey
@@ -42,19 +46,22 @@ from reporter.world import World
 def run_reports(paths: Sequence[Path], *, options: RunOptions, world: World) -> int:
     started = time.monotonic()
     specs = valid_specs(paths, world)
-    config = smtp_config(world.settings)
     reports = _reports(specs, options, world)
     if options.dry_run:
         from reporter.run.dry import dry_run
 
-        return dry_run(reports, options, world, config.where)
+        return dry_run(reports, options, world)
+    config = smtp_config(world.settings)
     accounts = list({r.account.id: r.account for r in reports}.values())
     with api_target(accounts, sandbox=options.sandbox, world=world) as target:
         ctx = fetch_context(target, world)
         with Store.open(ctx.settings.store, lock_timeout=ctx.settings.lock_timeout) as store:
+            reports = look_back(reports, store)
             log = RunLog(out=world.out, err=world.err, total=len(reports), quiet=options.quiet,
                          log_file=options.log_file, now=world.now)  # fmt: skip
             reports = [_decided(r, store, options, world) for r in reports]
+            if any(r.sends for r in reports):
+                preflight(config)  # wrong SMTP settings fail now, not after the fetch
             status = _render_and_deliver(reports, store, ctx, log, config, options, world)
             token_warnings([spec for _, spec in specs], target, log, world)
             log.finish(time.monotonic() - started)
@@ -68,7 +75,9 @@ def valid_specs(paths: Sequence[Path], world: World) -> list[tuple[Path, Spec]]:
         error = InvalidSpec([r for r in results if r.errors])
         error.args = (f"{error}; nothing was fetched or sent",)
         raise error
-    found = [(r.path, r.spec) for r in results if r.spec is not None]
+    # A spec named twice (or reached through a folder and a path) is one spec: sent once.
+    unique = {r.path.resolve(): r for r in results if r.spec is not None}
+    found = [(r.path, r.spec) for r in unique.values() if r.spec is not None]
     if not found:
         raise UsageError(f"no report spec in {', '.join(map(str, paths))}; nothing to run")
     return found
@@ -79,18 +88,41 @@ def _reports(specs: Sequence[tuple[Path, Spec]], options: RunOptions, world: Wor
     reports: list[Report] = []
     for path, spec in specs:
         check_message_template(spec, path.parent)
-        period, compare = report_periods(spec.report, options.period_text, world.now)
         for account in spec.accounts:
-            if options.accounts and account.id not in options.accounts:
+            if options.accounts and not _chosen(account, options.accounts):
                 continue
-            key = ReportKey(str(path.resolve()), account.id, period.label)
-            reports.append(Report(path, spec, account, period, compare, key))
+            for due in _periods(spec, options, world):
+                period, compare = report_periods(spec.report, due.period.label, world.now)
+                key = ReportKey(str(path.resolve()), account.id, period.label)
+                reports.append(Report(path, spec, account, period, compare, key,
+                                      not_due=due.not_due, closed=due.over))  # fmt: skip
     if not reports:
         raise UsageError(f"--account {', '.join(options.accounts)}: not an account of the spec")
+    if options.resend and options.period_text is None:
+        raise UsageError("--resend sends one report again: name its --period; nothing was sent")
+    if options.resend and len(reports) > 1:
+        raise UsageError(
+            f"--resend sends one report again: name one spec file and its --account (this "
+            f"selects {len(reports)} reports of {len(specs)} spec(s)); nothing was sent"
+        )
     if options.sandbox:
         check_sandbox_accounts([r.account for r in reports])
     _check_only(options.only, reports)
     return reports
+
+
+def _chosen(account: Account, chosen: Sequence[str]) -> bool:
+    """``--account`` names an account by its id or its name (any case)."""
+    return account.id in chosen or account.name.casefold() in {c.casefold() for c in chosen}
+
+
+def _periods(spec: Spec, options: RunOptions, world: World) -> list[Candidate]:
+    """``--period`` or a render-only spec: the one period; else every period the catch-up
+    considers (run/due.py)."""
+    if options.period_text is None and spec.delivery is not None:
+        return candidates(spec, world.now, world.catalogue.limits.settle_hours)
+    period, _ = report_periods(spec.report, options.period_text, world.now)
+    return [Candidate(period, "", newest=True, over=True)]
 
 
 def _check_only(only: Sequence[str], reports: Sequence[Report]) -> None:
@@ -105,7 +137,12 @@ def _decided(report: Report, store: Store, options: RunOptions, world: World) ->
     if options.approve:
         approve(report.key, store, world)
     approved = store.approval(report.key) is not None
-    return decided(dataclasses.replace(report, approved=approved), store, options)
+    report = decided(dataclasses.replace(report, approved=approved), store, options)
+    if uncertain := [d.reason for d in report.decisions if d.uncertain]:
+        # `reporter pending` lists it, with the command that resends it
+        store.wait(report.key, "unconfirmed", uncertain, account_name=report.account.name,
+                   now=world.now)  # fmt: skip
+    return report
 
 
 def _render_and_deliver(
@@ -170,7 +207,7 @@ def _delivered(
     if report.spec.delivery is None:
         return report.line("rendered", "rendered (no [delivery] block)")
     if report.review:
-        return report.line("held", await_review(report, rendered, store, world))
+        return report.line("held", await_review(report, rendered, store, options, world))
     log.progress(f"sending {report.account.name}")
     started = time.monotonic()
     kind, text = deliver_one(report, rendered, store, config, options, world)

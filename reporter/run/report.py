@@ -4,6 +4,7 @@ of one period (Report). Both are frozen: each step of the run returns a new Repo
 from __future__ import annotations
 
 import dataclasses
+import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,8 @@ class Report:
     review: bool = False  # rendered for review: not delivered, a summary written
     reasons: tuple[str, ...] = ()  # the data-quality holds found
     current: Dataset | None = None  # the dataset, for the review summary
+    not_due: str = ""  # why the catch-up does not send this period yet (run/due.py)
+    closed: bool = True  # the period is over (a period not due may still be settling)
 
     @property
     def sends(self) -> list[Decision]:
@@ -54,6 +57,8 @@ class Report:
 
     @property
     def needs_render(self) -> bool:
+        if self.not_due:
+            return False
         return self.spec.delivery is None or bool(self.sends)
 
     def line(self, kind: Kind, text: str) -> Line:
@@ -71,7 +76,7 @@ class Report:
 
 def decided(report: Report, store: Store, options: RunOptions, holds: Sequence[str] = ()) -> Report:
     """The report with each recipient's decision from the ledger (send, skip or hold)."""
-    if report.spec.delivery is None:
+    if report.spec.delivery is None or report.not_due:
         return report
     decisions = decide(
         recipients(report.spec.delivery),
@@ -80,4 +85,22 @@ def decided(report: Report, store: Store, options: RunOptions, holds: Sequence[s
         only=options.only,
         report_holds=holds,
     )
+    decisions = [
+        dataclasses.replace(d, reason=f"{d.reason}: `{resend_command(report, d, options)}`")
+        if d.uncertain
+        else d
+        for d in decisions
+    ]
     return dataclasses.replace(report, decisions=tuple(decisions))
+
+
+def resend_command(report: Report, decision: Decision, options: RunOptions) -> str:
+    """The command that sends this one report again to this one recipient (nothing else)."""
+    words = ["reporter", "run", report.key.spec, "--send", "--resend", "--period",
+             report.key.period, "--account", report.account.id, "--recipient",
+             decision.recipient.address]  # fmt: skip
+    if options.sandbox:
+        words.append("--sandbox")
+    if options.out is not None:
+        words += ["--out", str(options.out)]
+    return shlex.join(words)

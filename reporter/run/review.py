@@ -44,13 +44,16 @@ def approve(key: ReportKey, store: Store, world: World) -> None:
         world.err.write(f"approved despite: {'; '.join(despite)}\n")
 
 
-def approve_command(key: ReportKey) -> str:
-    return (
-        f"reporter approve {shlex.quote(key.spec)} --period {key.period} --account {key.account_id}"
-    )
+def approve_command(key: ReportKey, options: RunOptions) -> str:
+    words = ["reporter", "approve", key.spec, "--period", key.period, "--account", key.account_id]
+    if options.sandbox:
+        words.append("--sandbox")
+    if options.out is not None:
+        words += ["--out", str(options.out)]
+    return shlex.join(words)
 
 
-def summary_text(report: Report, rendered: Rendered) -> str:
+def summary_text(report: Report, rendered: Rendered, options: RunOptions) -> str:
     """What a reviewer reads before approving: figures, gaps and what looks implausible."""
     lines = [
         f"Review: {report.account.name}, {report.period.label} ({report.path.name}), "
@@ -74,20 +77,23 @@ def summary_text(report: Report, rendered: Rendered) -> str:
         lines.append("  nothing")
     lines += ["", "Holds (data-quality rules; approving sends it despite them)"]
     lines += [f"  - {r}" for r in report.reasons] or ["  none"]
+    flag = " --sandbox" if options.sandbox else ""
     lines += [
         "",
-        f"Send it: {approve_command(report.key)}",
-        f"     or: reporter approve {report.key.report_id}",
+        f"Send it: {approve_command(report.key, options)}",
+        f"     or: reporter approve {report.key.report_id}{flag}",
         "",
     ]
     return "\n".join(lines)
 
 
-def await_review(report: Report, rendered: Rendered, store: Store, world: World) -> str:
+def await_review(
+    report: Report, rendered: Rendered, store: Store, options: RunOptions, world: World
+) -> str:
     """Write the review summary next to the report; the report waits. The run's line."""
     first = rendered.files[0]
     summary = first.with_name(f"{first.stem}.review.txt")
-    summary.write_text(summary_text(report, rendered), encoding="utf-8")
+    summary.write_text(summary_text(report, rendered, options), encoding="utf-8")
     store.wait(
         report.key,
         "review",
@@ -99,11 +105,11 @@ def await_review(report: Report, rendered: Rendered, store: Store, world: World)
     held = f"; {len(report.reasons)} data-quality hold(s)" if report.reasons else ""
     return (
         f"awaiting approval{held}: nothing was sent; review {summary}, then "
-        f"`{approve_command(report.key)}`"
+        f"`{approve_command(report.key, options)}`"
     )
 
 
-def pending_lines(waiting: Sequence[Waiting]) -> list[str]:
+def pending_lines(waiting: Sequence[Waiting], *, sandbox: bool = False) -> list[str]:
     """`reporter pending`: one line per waiting report (its id first), the details below."""
     lines: list[str] = []
     for item in waiting:
@@ -111,12 +117,16 @@ def pending_lines(waiting: Sequence[Waiting]) -> list[str]:
         name = Path(key.spec).name
         account = f"{item.account_name} ({key.account_id})" if item.account_name else key.account_id
         since = item.updated_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-        what = "awaiting approval" if item.kind == "review" else "held"
+        what = {"review": "awaiting approval", "unconfirmed": "may have been sent"}.get(
+            item.kind, "held"
+        )
         lines.append(f"{key.report_id}  {name}: {account} {key.period}: {what} (since {since})")
         if item.summary:
             lines.append(f"  summary: {item.summary}")
         lines += [f"  held: {reason}" for reason in item.reasons]
-        lines.append(f"  send it: reporter approve {key.report_id}")
+        if item.kind != "unconfirmed":  # approving cannot settle it: the held line says how
+            flag = " --sandbox" if sandbox else ""
+            lines.append(f"  send it: reporter approve {key.report_id}{flag}")
     return lines
 
 
@@ -152,10 +162,10 @@ def _looks_like_an_id(text: str) -> bool:
     return 4 <= len(text) <= 8 and all(c in "0123456789abcdef" for c in text.lower())
 
 
-def list_pending(*, store_path: Path, out: TextIO) -> int:
+def list_pending(*, store_path: Path, out: TextIO, sandbox: bool = False) -> int:
     with Store.open(store_path, write=False) as store:
         waiting = store.waiting()
-    for line in pending_lines(waiting):
+    for line in pending_lines(waiting, sandbox=sandbox):
         out.write(line + "\n")
     if not waiting:
         out.write("nothing waits: every report was sent or is still to be run\n")

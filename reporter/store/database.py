@@ -103,7 +103,10 @@ class Store(LedgerMixin, ReviewMixin):
         lock_fd = None
         if write:
             path.parent.mkdir(parents=True, exist_ok=True)
-            lock_fd = _lock(path.with_name(path.name + ".lock"), lock_timeout)
+            # Lock the file itself, not the name it was reached by: the same store through a
+            # symlink (or a relative path) is still one store with one writer.
+            real = path.resolve()
+            lock_fd = _lock(real.with_name(real.name + ".lock"), lock_timeout)
             if not path.exists():
                 _create(path)
         elif not path.exists():

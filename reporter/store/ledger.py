@@ -77,6 +77,17 @@ class LedgerMixin:
             for r in rows
         }
 
+    def known_periods(self, spec: str, account_id: str) -> set[str]:
+        """The periods of one spec and account the store has seen a report of (delivered, or
+        waiting): the catch-up looks back from these (run/due.py)."""
+        with self._mutex:
+            rows = self._db.execute(
+                "SELECT period FROM deliveries WHERE spec = ? AND account_id = ? UNION "
+                "SELECT period FROM waiting WHERE spec = ? AND account_id = ?",
+                (spec, account_id, spec, account_id),
+            ).fetchall()
+        return {str(r[0]) for r in rows}
+
     def mark_sending(
         self, key: ReportKey, recipient: str, message_id: str, *, now: dt.datetime
     ) -> None:

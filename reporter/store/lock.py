@@ -1,4 +1,10 @@
-"""The run lock: one writer per store, so overlapping cron runs cannot interleave their writes."""
+"""The run lock: one writer per store, so overlapping cron runs cannot interleave their writes.
+
+An ``flock`` on a lock file beside the store's resolved path (Store.open). It is reliable on a
+local filesystem; on NFS or SMB its semantics depend on the server and the client's mount
+options (it may be emulated with byte-range locks, or not shared between machines at all), so a
+store shared over the network gets no guarantee: keep the store on a local disk.
+"""
 
 from __future__ import annotations
 

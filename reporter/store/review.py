@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from reporter.store.ledger import ReportKey
 
-WaitKind = Literal["review", "held"]
+WaitKind = Literal["review", "held", "unconfirmed"]  # unconfirmed: may have been sent
 
 
 @dataclass(frozen=True)

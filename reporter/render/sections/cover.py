@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from reporter.render import images
 from reporter.render.inputs import Inputs
 
+SAMPLE = "Sample report — simulated figures, not your account's data"
+
 
 @dataclass(frozen=True)
 class Cover:
@@ -21,6 +23,7 @@ class Cover:
     author: str | None
     prepared: str
     followers: str | None
+    sample: str | None = None  # the sandbox's reports: on the cover and in every page's footer
 
 
 def build(inputs: Inputs) -> Cover:
@@ -37,6 +40,7 @@ def build(inputs: Inputs) -> Cover:
         logo=inputs.logo,
         author=inputs.branding.author,
         prepared=inputs.fmt.date(inputs.now),
+        sample=SAMPLE if inputs.simulated else None,
         followers=(
             inputs.fmt.number(info.followers_count) if info.followers_count is not None else None
         ),
