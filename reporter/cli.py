@@ -31,6 +31,7 @@ class ReporterGroup(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         with error_handler(
             err=sys.stderr,
+            out=sys.stdout,
             environ=os.environ,
             clock=lambda: dt.datetime.now(dt.UTC),
             passthrough=(click.exceptions.Exit, click.ClickException, click.Abort),

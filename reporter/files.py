@@ -11,9 +11,14 @@ from pathlib import Path
 
 def atomic_write(path: Path, data: bytes, *, mode: int | None = None) -> Path:
     """Write ``data`` to ``path`` atomically. ``mode`` defaults to what a new file gets under
-    the umask (mkstemp's 0600 would hide reports from the team); pass 0o600 for secrets."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    the umask (mkstemp's 0600 would hide reports from the team); pass 0o600 for secrets.
+
+    An OSError names ``path`` (or the folder it could not make), never the temporary file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, error.filename or str(path)) from error
     try:
         os.chmod(temp, mode if mode is not None else 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:
@@ -21,6 +26,9 @@ def atomic_write(path: Path, data: bytes, *, mode: int | None = None) -> Path:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, path)
+    except OSError as error:
+        Path(temp).unlink(missing_ok=True)
+        raise OSError(error.errno, error.strerror, str(path)) from error
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise

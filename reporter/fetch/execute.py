@@ -38,7 +38,7 @@ from reporter.graph.errors import TokenRefused
 from reporter.plan.build import Call, FetchPlan, Unit, media_requests
 from reporter.settings import Settings
 from reporter.spec.models import Account
-from reporter.store.database import STORIES, CallResult, Store
+from reporter.store.database import STORIES, CallResult, Store, StoreError
 
 log = logging.getLogger("reporter.fetch.execute")
 
@@ -148,6 +148,8 @@ def fetch(plan: FetchPlan, store: Store, ctx: Context, options: Options) -> list
                     return
             try:
                 _UnitRun(outcome, store, ctx, options, pool, slots, plan.batch_size).run()
+            except StoreError:  # a full disk or a damaged store: no other unit can be stored
+                raise
             except ReporterError as error:
                 outcome.error = explain(error, outcome.unit, ctx.now())
                 if isinstance(error, TokenInvalid | RateLimited):
