@@ -18,7 +18,7 @@ def atomic_write(path: Path, data: bytes, *, mode: int | None = None) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     except OSError as error:
-        raise OSError(error.errno, error.strerror, error.filename or str(path)) from error
+        raise _naming(error, error.filename or path) from error
     try:
         os.chmod(temp, mode if mode is not None else 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:
@@ -28,11 +28,19 @@ def atomic_write(path: Path, data: bytes, *, mode: int | None = None) -> Path:
         os.replace(temp, path)
     except OSError as error:
         Path(temp).unlink(missing_ok=True)
-        raise OSError(error.errno, error.strerror, str(path)) from error
+        raise _naming(error, path) from error
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _naming(error: OSError, path: Path | str) -> OSError:
+    """``error`` with ``path`` as its file name (an error without an errno stays as it is:
+    raising it from itself adds nothing to its traceback)."""
+    if error.errno is None:
+        return error
+    return type(error)(error.errno, error.strerror, str(path))
 
 
 def _umask() -> int:

@@ -79,7 +79,10 @@ def _reports(specs: Sequence[tuple[Path, Spec]], options: RunOptions, world: Wor
     reports: list[Report] = []
     for path, spec in specs:
         check_message_template(spec, path.parent)
-        period, compare = report_periods(spec.report, options.period_text, world.now)
+        history = world.catalogue.limits.history_years
+        period, compare = report_periods(
+            spec.report, options.period_text, world.now, history_years=history
+        )
         for account in spec.accounts:
             if options.accounts and account.id not in options.accounts:
                 continue
