@@ -244,13 +244,14 @@ def fetch(
 
 @main.command()
 @click.argument(
-    "spec_paths", metavar="SPEC...", nargs=-1, required=True,
+    "spec_paths", metavar="PATH...", nargs=-1, required=True,
     type=click.Path(exists=True, path_type=Path),
 )  # fmt: skip
 @_sandbox_option
 @_now_option
 def collect(spec_paths: tuple[Path, ...], sandbox: bool, now_text: str | None) -> None:
-    """Daily cron job: store live stories (they vanish after 24 h) and yesterday's metrics."""
+    """Daily cron job: store live stories (they vanish after 24 h) and yesterday's metrics
+    for every spec in PATH (files or folders)."""
     from reporter.commands.collect import collect as command
 
     sys.exit(command(list(spec_paths), sandbox=sandbox, world=_world(now_text)))

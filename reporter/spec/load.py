@@ -89,6 +89,13 @@ def _read(path: Path) -> tuple[str | None, Diagnostic | None]:
         return problem("not-utf8", f"not UTF-8 text ({exc.reason})")
 
 
+def top_level_keys(path: Path) -> set[str] | None:
+    """The top-level keys of the TOML file at ``path``; None when it is not readable TOML."""
+    text, _ = _read(path)
+    data = parse_toml(path, text)[0] if text is not None else None
+    return set(data) if data is not None else None
+
+
 def _too_deep(data: dict[str, Any]) -> KeyPath | None:
     """The first key path nested deeper than MAX_DEPTH (walked without recursion), or None."""
     stack: list[tuple[KeyPath, Any]] = [((), data)]
