@@ -37,7 +37,7 @@ _KEY_CODES = {
     "product-type-not-selected",
     "missing-timeframe",
 }
-_PRUNE_ROUNDS = 5
+_PRUNE_ROUNDS = 8
 
 
 @dataclass
@@ -88,33 +88,70 @@ def _copy(data: Any) -> Any:
     return data
 
 
-def _shape(data: dict[str, Any], *, abstract: bool) -> tuple[Spec | None, list[Diagnostic]]:
-    """The model, if the data can be made valid by dropping bad keys, and the shape errors.
+def _shape(
+    data: dict[str, Any], *, abstract: bool
+) -> tuple[Spec | None, list[Diagnostic], list[KeyPath]]:
+    """The model, if the data can be made valid by dropping bad keys, the shape errors, and
+    the paths given a placeholder.
 
     A bad value is dropped (a bad list item takes its whole list with it, so that the paths of
     later rounds still point into the file) and the rest validated again, so the meaning checks
-    still run on everything else. A required key missing only because it was dropped is not
-    reported a second time; then nothing more can be checked."""
+    still run on everything else. A required key missing only because it was dropped (a
+    required value of the wrong type: ``id = 5``) is not reported a second time: it gets a
+    placeholder of the right type, and whatever the checks say about it is left out."""
     found: list[Diagnostic] = []
     dropped: list[KeyPath] = []
+    filled: list[KeyPath] = []
     work = _copy(data)
     for _ in range(_PRUNE_ROUNDS):
         try:
-            return Spec.model_validate(work), found
+            return Spec.model_validate(work), found, filled
         except ValidationError as exc:
             diagnostics = shape_diagnostics(exc, work)
         if abstract:
             found.extend(d for d in diagnostics if d.code != "missing-key")
-            return None, found
+            return None, found, filled
         echoes = [d for d in diagnostics if d.code == "missing-key" and d.path in dropped]
-        found.extend(d for d in diagnostics if d not in echoes)
-        if echoes or not diagnostics or any(d.code == "missing-key" for d in diagnostics):
-            return None, found
-        keys = [_key_path(d.path) for d in diagnostics]
+        rest = [d for d in diagnostics if d not in echoes]
+        found.extend(rest)
+        if not diagnostics or any(d.code == "missing-key" for d in rest):
+            return None, found, filled
+        if not all(_fill(work, d.path) for d in echoes):
+            return None, found, filled
+        filled.extend(d.path for d in echoes)
+        keys = [_key_path(d.path) for d in rest]
         if not all(key and _drop(work, key) for key in dict.fromkeys(keys)):
-            return None, found
+            return None, found, filled
         dropped.extend(key for key in keys if key)
-    return None, found
+    return None, found, filled
+
+
+# Values that satisfy the shapes of a spec's required keys (an id, a name, an env var name).
+_PLACEHOLDERS: tuple[Any, ...] = ("0", "X", 0, False)
+
+
+def _fill(work: dict[str, Any], path: KeyPath) -> bool:
+    """Give the required key at ``path`` the first placeholder its model accepts."""
+    *parents, last = path
+    parent: Any = work
+    for part in parents:
+        try:
+            parent = parent[part]
+        except (KeyError, IndexError, TypeError):
+            return False
+    if not isinstance(parent, dict):
+        return False
+    for value in _PLACEHOLDERS:
+        parent[last] = value
+        try:
+            Spec.model_validate(work)
+        except ValidationError as exc:
+            if all(d.path != path for d in shape_diagnostics(exc, work)):
+                return True
+        else:
+            return True
+    del parent[last]
+    return False
 
 
 def _key_path(path: KeyPath) -> KeyPath:
@@ -163,12 +200,13 @@ def validate_file(
         return FileResult(path, None, sorted(located, key=sort_key))
     abstract = bool(loaded.data.get("abstract")) or not standalone
     tokens = _token_scan(loaded.data)
-    spec, diagnostics = _shape(loaded.data, abstract=abstract)
+    spec, diagnostics, filled = _shape(loaded.data, abstract=abstract)
     if spec is not None:
-        diagnostics += check(spec, catalogue, today := _today(spec, now))
+        checked = check(spec, catalogue, today := _today(spec, now))
         if not abstract:
-            diagnostics += check_files(spec, path.parent)
-        diagnostics += check_commentary(spec, path.parent, today)
+            checked += check_files(spec, path.parent)
+        checked += check_commentary(spec, path.parent, today)
+        diagnostics += [d for d in checked if not any(d.path[: len(f)] == f for f in filled)]
     # A token written in the spec is the one thing to fix there: it supersedes the other
     # complaints about that key and the "missing token_env" of the same table.
     covered = {d.path for d in tokens} | {(*d.path[:-1], "token_env") for d in tokens}
