@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Literal
 import click
 
 from reporter import __version__
-from reporter.errors import ReporterError, error_handler
+from reporter.errors import UsageError, error_handler
 
 if TYPE_CHECKING:
     from reporter.world import World
@@ -31,6 +31,7 @@ class ReporterGroup(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         with error_handler(
             err=sys.stderr,
+            out=sys.stdout,
             environ=os.environ,
             clock=lambda: dt.datetime.now(dt.UTC),
             passthrough=(click.exceptions.Exit, click.ClickException, click.Abort),
@@ -40,14 +41,16 @@ class ReporterGroup(click.Group):
 
 def _world(now_text: str | None = None) -> World:
     """The outside world of one command; ``--now`` (hidden) fixes its clock."""
+    from reporter.periods import check_moment
     from reporter.world import World, read_environment
 
     try:
         now = dt.datetime.fromisoformat(now_text) if now_text else dt.datetime.now(dt.UTC)
     except ValueError:
-        raise ReporterError(f"--now: not an ISO date-time: {now_text!r}") from None
+        raise UsageError(f"--now: not an ISO date-time: {now_text!r}") from None
     if now.tzinfo is None:
         now = now.replace(tzinfo=dt.UTC)
+    check_moment(now)
     environ = read_environment(os.environ, ENV_FILE)  # tokens may live in .env too
     return World(now=now, environ=environ, out=sys.stdout, err=sys.stderr, env_file=ENV_FILE)
 
@@ -241,13 +244,14 @@ def fetch(
 
 @main.command()
 @click.argument(
-    "spec_paths", metavar="SPEC...", nargs=-1, required=True,
+    "spec_paths", metavar="PATH...", nargs=-1, required=True,
     type=click.Path(exists=True, path_type=Path),
 )  # fmt: skip
 @_sandbox_option
 @_now_option
 def collect(spec_paths: tuple[Path, ...], sandbox: bool, now_text: str | None) -> None:
-    """Daily cron job: store live stories (they vanish after 24 h) and yesterday's metrics."""
+    """Daily cron job: store live stories (they vanish after 24 h) and yesterday's metrics
+    for every spec in PATH (files or folders)."""
     from reporter.commands.collect import collect as command
 
     sys.exit(command(list(spec_paths), sandbox=sandbox, world=_world(now_text)))

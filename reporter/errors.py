@@ -4,6 +4,11 @@ What the user can fix is a ReporterError: its message (and its details, such as 
 diagnostics) and its exit status. Anything else is a bug: one line, exit 3, and the traceback in
 a crash log. The CLI wraps every command in ``error_handler``; `reporter run` uses ``crash_log``
 for a bug in one report, so the other reports still go out.
+
+What the machine refuses is not a bug either: a full disk, a read-only folder or file
+(``machine_error`` turns such an OSError into a one-line MachineError naming the file), and a
+reader that closed our stdout (``reporter pending | head -1``): that ends the command quietly
+with status 141, as the shell reports any tool that SIGPIPE stopped.
 """
 
 from __future__ import annotations
@@ -11,12 +16,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import enum
+import errno
 import os
+import select
 import tempfile
 import traceback
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 
 class ExitStatus(enum.IntEnum):
@@ -24,7 +31,8 @@ class ExitStatus(enum.IntEnum):
     FAILED = 1  # the user can fix it: invalid spec (validate), some reports failed (run)
     USAGE = 2  # wrong command line, invalid settings, or specs invalid before anything ran
     UNEXPECTED = 3  # a bug: the traceback goes to a log file
-    INTERRUPTED = 130  # Ctrl-C
+    INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT
+    CLOSED_OUTPUT = 141  # the reader of stdout went away (`| head`): 128 + SIGPIPE
 
 
 class ReporterError(Exception):
@@ -41,6 +49,54 @@ class UsageError(ReporterError):
     exit_status = ExitStatus.USAGE
 
 
+class MachineError(ReporterError):
+    """The machine refused a read or write (full disk, read-only file); what was stored is kept."""
+
+
+# errno -> what to do about it. Only what the machine decides; any other OSError is ours to fix.
+_MACHINE_FIXES = {
+    errno.ENOSPC: "free space on that disk, then run again",
+    errno.EDQUOT: "free space within your disk quota, then run again",
+    errno.EFBIG: "raise the file-size limit (ulimit -f) or write to another disk, then run again",
+    errno.EROFS: "that file system is mounted read-only: choose a writable folder",
+    errno.EACCES: "give this user access to it (or choose another file or folder)",
+    errno.EPERM: "give this user access to it (or choose another file or folder)",
+    errno.EIO: "the disk reported an input/output error: check it (dmesg), then run again",
+}
+
+
+def machine_error(error: BaseException) -> MachineError | None:
+    """``error`` as a one-line MachineError when the machine refused (else None):
+    ``/out/acme/report.pdf: no space left on device; free space on that disk, then run again``."""
+    if not isinstance(error, OSError) or error.errno not in _MACHINE_FIXES:
+        return None
+    reason = (error.strerror or os.strerror(error.errno)).lower()
+    where = f"{error.filename}: " if error.filename is not None else ""
+    return MachineError(f"{where}{reason}; {_MACHINE_FIXES[error.errno]}")
+
+
+def _reader_gone(stream: TextIO | None) -> bool:
+    """Whether ``stream`` is a pipe whose reader closed it (poll says POLLERR on its end)."""
+    try:
+        fd = stream.fileno() if stream is not None else -1
+    except (AttributeError, OSError, ValueError):
+        return False
+    if fd < 0 or not hasattr(select, "poll"):
+        return False
+    poller = select.poll()
+    poller.register(fd, select.POLLOUT)
+    return any(events & select.POLLERR for _, events in poller.poll(0))
+
+
+def _silence(stream: TextIO) -> None:
+    """Point a closed stdout at /dev/null, so the interpreter's last flush has nowhere to fail
+    ("Exception ignored ... BrokenPipeError" is what Python prints otherwise)."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+
+
 @contextlib.contextmanager
 def error_handler(
     *,
@@ -48,11 +104,22 @@ def error_handler(
     environ: Mapping[str, str],
     clock: Callable[[], dt.datetime],
     passthrough: tuple[type[BaseException], ...] = (),
+    out: TextIO | None = None,
 ) -> Iterator[None]:
     """Map what escapes the block to a message on ``err`` and an exit status (SystemExit).
-    ``passthrough``: exceptions that are not ours to handle (the CLI library's own)."""
+    ``passthrough``: exceptions that are not ours to handle (the CLI library's own). ``out``
+    (stdout) is flushed inside the block, so a reader that went away is noticed here."""
     try:
-        yield
+        try:
+            yield
+        finally:
+            if out is not None:
+                out.flush()
+    except BrokenPipeError as error:
+        if out is None or not _reader_gone(out):
+            _unexpected(error, err=err, environ=environ, clock=clock)
+        _silence(out)
+        raise SystemExit(int(ExitStatus.CLOSED_OUTPUT)) from None
     except passthrough:
         raise
     except ReporterError as error:
@@ -63,13 +130,27 @@ def error_handler(
     except KeyboardInterrupt:
         err.write("interrupted\n")
         raise SystemExit(int(ExitStatus.INTERRUPTED)) from None
-    except Exception as error:  # the last resort: any bug ends here
-        log = crash_log(error, environ=environ, now=clock())
-        err.write(
-            f"unexpected error: {type(error).__name__}: {error}\n"
-            f"the traceback is in {log}; please report it\n"
-        )
-        raise SystemExit(int(ExitStatus.UNEXPECTED)) from None
+    except Exception as error:
+        if (refused := machine_error(error)) is not None:
+            err.write(f"error: {refused}\n")
+            raise SystemExit(int(refused.exit_status)) from None
+        _unexpected(error, err=err, environ=environ, clock=clock)
+
+
+def _unexpected(
+    error: BaseException,
+    *,
+    err: TextIO,
+    environ: Mapping[str, str],
+    clock: Callable[[], dt.datetime],
+) -> NoReturn:
+    """The last resort: any bug ends here, as exit 3 with the traceback in a crash log."""
+    log = crash_log(error, environ=environ, now=clock())
+    err.write(
+        f"unexpected error: {type(error).__name__}: {error}\n"
+        f"the traceback is in {log}; please report it\n"
+    )
+    raise SystemExit(int(ExitStatus.UNEXPECTED)) from None
 
 
 def crash_log_dir(environ: Mapping[str, str]) -> Path:

@@ -8,6 +8,7 @@ carried through plan, fetch, render and delivery.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -70,8 +71,48 @@ class Period:
 
 
 def _month_end(day: dt.date) -> dt.date:
-    first_next = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-    return first_next - dt.timedelta(days=1)
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])  # December 9999 too
+
+
+# The moments reporter computes periods around. A period may start up to the history limit
+# before today and a comparison a year before that, so this keeps every date it computes well
+# inside Python's calendar (years 1 to 9999); Instagram began in 2010 anyway.
+EARLIEST = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+LATEST = dt.datetime(9000, 1, 1, tzinfo=dt.UTC)
+
+
+def check_moment(now: dt.datetime) -> None:
+    """Refuse a clock (``--now``, ``--today``) outside the years reporter can compute in."""
+    if not EARLIEST <= now < LATEST:
+        raise UsageError(
+            f"--now: {now.isoformat()} is outside the years {EARLIEST.year} to "
+            f"{LATEST.year - 1} reporter computes periods in"
+        )
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` earlier (28 February for a 29th)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def period_refusal(period: Period, today: dt.date, history_years: int) -> str | None:
+    """Why a report of ``period`` cannot be made on ``today``, or None: it has not started
+    (nothing to report), or it starts further back than Meta keeps insights."""
+    if period.since > today:
+        return (
+            f"the period has not started yet (today is {today.isoformat()}): "
+            "its report would be empty; choose a period that has begun"
+        )
+    if period.since < years_before(today, history_years):
+        return (
+            f"the period starts {period.since.isoformat()}, more than {history_years} years "
+            f"before today ({today.isoformat()}): Meta keeps insights for {history_years} "
+            "years; choose a later period"
+        )
+    return None
 
 
 def _month_of(year: int, month: int) -> Period:
@@ -85,15 +126,19 @@ def today_in(timezone: str, now: dt.datetime) -> dt.date:
 
 
 def report_periods(
-    report: Timeframed, period_text: str | None, now: dt.datetime
+    report: Timeframed, period_text: str | None, now: dt.datetime, *, history_years: int
 ) -> tuple[Period, Period | None]:
     """A report's period (``--period``, else its timeframe on today in its timezone) and the
-    period it compares with."""
+    period it compares with. A ``--period`` the validator would refuse in a spec (not started,
+    older than ``history_years``) is a UsageError: an empty report helps no one."""
     if period_text:
         try:
             period = parse_period(period_text)
         except ValueError as error:
             raise UsageError(f"--period: {error}") from None
+        today = today_in(report.timezone, now)
+        if (refusal := period_refusal(period, today, history_years)) is not None:
+            raise UsageError(f"--period {period_text}: {refusal}")
     else:
         period = resolve(report.timeframe, today_in(report.timezone, now))
     return period, comparison(period, report.compare)

@@ -70,8 +70,12 @@ def test_a_store_of_schema_4_is_migrated_and_keeps_what_waits(tmp_path: Path) ->
 def test_a_file_that_is_not_a_store_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "store.db"
     path.write_bytes(b"not a database" * 100)
-    with pytest.raises(StoreError, match="cannot be opened"):
+    with pytest.raises(StoreError) as raised:
         Store.open(path)
+    assert str(raised.value) == (
+        f"the store {path}: file is not a database; it is damaged: keep it, restore the store "
+        "from a backup (`sqlite3 FILE .recover` may rescue what it holds), then run again"
+    )
 
 
 def test_calls_done_resume_and_generations(tmp_path: Path) -> None:

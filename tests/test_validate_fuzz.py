@@ -52,6 +52,9 @@ words = st.sampled_from(
         "x@y.z",
         "v25.0",
         "v9",
+        "base\x00.toml",
+        "../" * 30 + "dev/zero",
+        "Europe/" + "x" * 300,
     ]
 )
 scalars = st.one_of(
@@ -59,7 +62,7 @@ scalars = st.one_of(
     st.text(max_size=12),
     st.integers(-5, 10**6),
     st.booleans(),
-    st.dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1)),
+    st.dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1)) | st.dates(),  # and year 1 or 9999
     st.floats(allow_nan=False, allow_infinity=False),
 )
 values = st.recursive(

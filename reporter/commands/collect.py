@@ -1,5 +1,6 @@
-"""`reporter collect SPEC...`: the daily cron job. Live stories (they vanish after 24 h) and
-yesterday's metrics into the store, and a warning for a token about to expire."""
+"""`reporter collect PATH...` (spec files or folders of them): the daily cron job. Live
+stories (they vanish after 24 h) and yesterday's metrics into the store, and a warning for a
+token about to expire."""
 
 from __future__ import annotations
 
@@ -13,13 +14,13 @@ from reporter.fetch.target import api_target, fetch_context
 from reporter.fetch.tokens import expiry_warnings
 from reporter.periods import today_in
 from reporter.plan.build import plan_collect
-from reporter.spec.validate import load_spec
+from reporter.spec.validate import load_specs
 from reporter.store.database import Store
 from reporter.world import World
 
 
 def collect(spec_paths: Sequence[Path], *, sandbox: bool, world: World) -> int:
-    specs = [load_spec(p, now=world.now, catalogue=world.catalogue) for p in spec_paths]
+    specs = [spec for _, spec in load_specs(spec_paths, now=world.now, catalogue=world.catalogue)]
     accounts = [a for s in specs for a in s.accounts]
     status = int(ExitStatus.OK)
     with api_target(accounts, sandbox=sandbox, world=world) as target:

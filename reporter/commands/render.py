@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reporter.dataset import Dataset
-from reporter.errors import ExitStatus
+from reporter.errors import ExitStatus, machine_error
 from reporter.fetch.execute import Options, Outcome, fetch
 from reporter.fetch.target import api_target, fetch_context
 from reporter.periods import Period
@@ -107,20 +107,27 @@ def _render_outcomes(
             data, before = current.dataset, previous.dataset if previous is not None else None
             commentary, when = load_commentary(spec, spec_path, label, account.name), world.now
             store.archive(spec_key, account.id, label, data, before, commentary, now=when)
-        files = render_report(
-            spec,
-            account,
-            data,
-            before,
-            thumbnails=store.thumbnails_for(data),
-            out_root=out or Path.cwd(),
-            now=when,
-            spec_dir=spec_path.parent,
-            catalogue=world.catalogue,
-            commentary=commentary,
-            snapshot=fmt.datetime(when),
-            simulated=sandbox,
-        )
+        try:
+            files = render_report(
+                spec,
+                account,
+                data,
+                before,
+                thumbnails=store.thumbnails_for(data),
+                out_root=out or Path.cwd(),
+                now=when,
+                spec_dir=spec_path.parent,
+                catalogue=world.catalogue,
+                commentary=commentary,
+                snapshot=fmt.datetime(when),
+                simulated=sandbox,
+            )
+        except OSError as error:  # a full disk or a read-only --out: this report only
+            if (refused := machine_error(error)) is None:
+                raise
+            world.err.write(f"{account.name}: not rendered: {refused}\n")
+            status = int(ExitStatus.FAILED)
+            continue
         made.append((account, data, before, when))
         for path in files:
             world.out.write(f"{account.name}: wrote {path}\n")

@@ -55,7 +55,7 @@ from reporter.graph.media import MediaHosts
 from reporter.plan.build import Call, FetchPlan, Unit, media_requests
 from reporter.settings import Settings
 from reporter.spec.models import Account
-from reporter.store.database import STORIES, CallResult, Store
+from reporter.store.database import STORIES, CallResult, Store, StoreError
 
 log = logging.getLogger("reporter.fetch.execute")
 
@@ -173,6 +173,8 @@ def fetch(plan: FetchPlan, store: Store, ctx: Context, options: Options) -> list
                     return
             try:
                 _UnitRun(outcome, store, ctx, options, pool, slots, plan.batch_size).run()
+            except StoreError:  # a full disk or a damaged store: no other unit can be stored
+                raise
             except ReporterError as error:
                 outcome.error = explain(error, outcome.unit, ctx.now(), setting=setting)
                 if isinstance(error, TokenInvalid | RateLimited):

@@ -167,7 +167,9 @@ def _unix(when: dt.datetime) -> str:
 def plan_report(spec: Spec, cat: Catalogue, period_text: str | None, now: dt.datetime) -> FetchPlan:
     """The fetch a command makes for ``spec``: its period (``--period``, else its timeframe)
     and comparison resolved once, on today in the spec's timezone."""
-    period, compare = report_periods(spec.report, period_text, now)
+    period, compare = report_periods(
+        spec.report, period_text, now, history_years=cat.limits.history_years
+    )
     return plan(spec, cat, period, compare, today=today_in(spec.report.timezone, now))
 
 

@@ -16,6 +16,7 @@ from reporter.dataset import Dataset
 from reporter.deliver.content import Headline, compose
 from reporter.deliver.gate import Decision, message_id
 from reporter.deliver.smtp import Outgoing, Result, SmtpConfig, make_message, send
+from reporter.errors import machine_error
 from reporter.periods import Period
 from reporter.spec.models import Account, Spec
 from reporter.store.database import Store
@@ -47,7 +48,17 @@ class Rendered:
 
 
 def render_job(job: RenderJob) -> Rendered:
-    """Write the report's files; return them, the PDF's bytes and the e-mail's figures."""
+    """Write the report's files; return them, the PDF's bytes and the e-mail's figures.
+    A full disk or a read-only output folder fails this report only (a MachineError)."""
+    try:
+        return _render(job)
+    except OSError as error:
+        if (refused := machine_error(error)) is None:
+            raise
+        raise refused from None
+
+
+def _render(job: RenderJob) -> Rendered:
     from reporter.deliver.content import headline
     from reporter.render.formatting import Formatter
     from reporter.render.report import render_report

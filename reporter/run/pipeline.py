@@ -88,11 +88,13 @@ def _reports(specs: Sequence[tuple[Path, Spec]], options: RunOptions, world: Wor
     reports: list[Report] = []
     for path, spec in specs:
         check_message_template(spec, path.parent)
+        history = world.catalogue.limits.history_years
         for account in spec.accounts:
             if options.accounts and not _chosen(account, options.accounts):
                 continue
             for due in _periods(spec, options, world):
-                period, compare = report_periods(spec.report, due.period.label, world.now)
+                period, compare = report_periods(spec.report, due.period.label, world.now,
+                                                 history_years=history)  # fmt: skip
                 key = ReportKey(str(path.resolve()), account.id, period.label)
                 reports.append(Report(path, spec, account, period, compare, key,
                                       not_due=due.not_due, closed=due.over))  # fmt: skip
@@ -121,7 +123,8 @@ def _periods(spec: Spec, options: RunOptions, world: World) -> list[Candidate]:
     considers (run/due.py)."""
     if options.period_text is None and spec.delivery is not None:
         return candidates(spec, world.now, world.catalogue.limits.settle_hours)
-    period, _ = report_periods(spec.report, options.period_text, world.now)
+    history = world.catalogue.limits.history_years
+    period, _ = report_periods(spec.report, options.period_text, world.now, history_years=history)
     return [Candidate(period, "", newest=True, over=True)]
 
 

@@ -11,7 +11,7 @@ from email.utils import parseaddr
 from pathlib import Path
 
 from reporter.catalogue import Catalogue, closest, version_tuple
-from reporter.periods import comparison, resolve
+from reporter.periods import comparison, resolve, years_before
 from reporter.spec.check_wording import error as _error
 from reporter.spec.check_wording import looks_like_token, q, token_in_spec
 from reporter.spec.check_wording import warning as _warning
@@ -41,7 +41,7 @@ class ValueChecker:
         report = self.spec.report
         try:
             zoneinfo.ZoneInfo(report.timezone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a 300-char name
             suggestion = closest(report.timezone, sorted(zoneinfo.available_timezones()))
             self.out.append(
                 _error(
@@ -120,7 +120,7 @@ class ValueChecker:
             )
             return
         period = resolve(timeframe, self.today)
-        horizon = _years_before(self.today, self.cat.limits.history_years)
+        horizon = years_before(self.today, self.cat.limits.history_years)
         if period.since < horizon:
             self.out.append(
                 _error(
@@ -141,7 +141,17 @@ class ValueChecker:
                     ("report", "compare"),
                 )
             )
-        if period.until >= self.today:
+        if period.since > self.today:
+            self.out.append(
+                _error(
+                    "period-not-started",
+                    f"the period {period.label} has not started yet "
+                    f"(today is {self.today.isoformat()})",
+                    path,
+                    "its report would be empty: choose a period that has begun",
+                )
+            )
+        elif period.until >= self.today:
             self.out.append(
                 _warning(
                     "period-not-over",
@@ -256,10 +266,3 @@ def check_files(spec: Spec, spec_dir: Path) -> list[Diagnostic]:
             )
         )
     return out
-
-
-def _years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)

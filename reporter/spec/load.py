@@ -2,11 +2,17 @@
 
 Problems come back as diagnostics, never as exceptions: a syntax error, a missing base file or an
 `extends` cycle is something the user fixes in a file, so it gets a file, line and column.
+
+Only regular files of at most ``MAX_BYTES`` are read, so an `extends` that names /dev/zero, a
+FIFO or /dev/stdin is a diagnostic, not a read that never ends; keys nested deeper than
+``MAX_DEPTH`` are one too (nothing after this module has to recurse without bound).
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -41,17 +47,67 @@ class LoadedSpec:
         return self.path
 
 
+MAX_BYTES = 1 << 20  # 1 MiB: a spec is a few kB, a base with every option about 20 kB
+MAX_DEPTH = 32  # a spec nests five or six levels ([media.metrics] REELS = [...])
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
 def _read(path: Path) -> tuple[str | None, Diagnostic | None]:
+    def problem(code: str, message: str) -> tuple[None, Diagnostic]:
+        return None, Diagnostic("error", code, message, file=str(path))
+
     try:
-        return path.read_text(encoding="utf-8-sig"), None  # an editor's BOM is not TOML
+        # O_NONBLOCK: opening a FIFO must not wait for a writer that never comes.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
-        return None, Diagnostic("error", "file-not-found", "no such file", file=str(path))
-    except UnicodeDecodeError as exc:
-        return None, Diagnostic(
-            "error", "not-utf8", f"not UTF-8 text ({exc.reason})", file=str(path)
-        )
+        return problem("file-not-found", "no such file")
     except OSError as exc:
-        return None, Diagnostic("error", "unreadable", exc.strerror or str(exc), file=str(path))
+        return problem("unreadable", exc.strerror or str(exc))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = next((name for test, name in _KINDS if test(mode)), "not a file")
+            return problem("not-a-file", f"{kind}, not a spec file: name a .toml file")
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        return problem("unreadable", exc.strerror or str(exc))
+    finally:
+        os.close(fd)
+    if len(data) > MAX_BYTES:
+        return problem("file-too-large", f"larger than {MAX_BYTES // 1024} KiB: not a spec file")
+    try:
+        return data.decode("utf-8-sig"), None  # an editor's BOM is not TOML
+    except UnicodeDecodeError as exc:
+        return problem("not-utf8", f"not UTF-8 text ({exc.reason})")
+
+
+def top_level_keys(path: Path) -> set[str] | None:
+    """The top-level keys of the TOML file at ``path``; None when it is not readable TOML."""
+    text, _ = _read(path)
+    data = parse_toml(path, text)[0] if text is not None else None
+    return set(data) if data is not None else None
+
+
+def _too_deep(data: dict[str, Any]) -> KeyPath | None:
+    """The first key path nested deeper than MAX_DEPTH (walked without recursion), or None."""
+    stack: list[tuple[KeyPath, Any]] = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if len(path) > MAX_DEPTH:
+            return path
+        if isinstance(value, Mapping):
+            stack.extend(((*path, key), item) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*path, index), item) for index, item in enumerate(value))
+    return None
 
 
 def parse_toml(path: Path, text: str) -> tuple[dict[str, Any] | None, Diagnostic | None]:
@@ -110,6 +166,17 @@ def _read_and_parse(
     data = None
     if text is not None:
         data, problem = parse_toml(path, text)
+    if data is not None and (deep := _too_deep(data)) is not None:
+        data, problem = (
+            None,
+            Diagnostic(
+                "error",
+                "too-deep",
+                f"keys nest more than {MAX_DEPTH} levels deep; a spec needs a few",
+                path=deep[: MAX_DEPTH + 1],
+                file=str(path),
+            ),
+        )
     if cache is not None:
         cache[key] = (text, data, problem)
     return text, data, problem
@@ -136,14 +203,16 @@ def load(path: Path, *, cache: ParseCache | None = None) -> LoadedSpec:
         seen.append(resolved)
         text, data, problem = _read_and_parse(current, cache)
         if text is None and problem is not None:
-            if chain:  # the base named by the previous file is missing: point at its `extends`
+            if chain:  # the base named by the previous file is not a spec: point at `extends`
                 written = str(chain[-1][1]["extends"])
                 looked = "" if str(current) == written else f" (looked for {current})"
+                missing = problem.code == "file-not-found"
                 problem = _extends_diagnostic(
                     spec,
                     chain,
-                    "extends-missing",
-                    f"base spec {json_quote(written)} not found{looked}",
+                    "extends-missing" if missing else problem.code,
+                    f"base spec {json_quote(written)} "
+                    + (f"not found{looked}" if missing else f"is {problem.message}{looked}"),
                     (),
                 )
             spec.diagnostics.append(problem)
@@ -164,6 +233,17 @@ def load(path: Path, *, cache: ParseCache | None = None) -> LoadedSpec:
                     "error",
                     "invalid-type",
                     "expected a relative path (a string)",
+                    path=("extends",),
+                    file=str(current),
+                )
+            )
+            return spec
+        elif "\0" in parent:
+            spec.diagnostics.append(
+                Diagnostic(
+                    "error",
+                    "invalid-value",
+                    "a path cannot hold a NUL character (\\u0000)",
                     path=("extends",),
                     file=str(current),
                 )

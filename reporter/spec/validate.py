@@ -16,14 +16,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from reporter.catalogue import Catalogue
-from reporter.errors import ExitStatus, ReporterError
+from reporter.errors import ExitStatus, ReporterError, UsageError
 from reporter.periods import today_in
 from reporter.spec.check_derived import check_commentary
 from reporter.spec.check_values import check_files
 from reporter.spec.check_wording import iter_strings, looks_like_token, token_in_spec
 from reporter.spec.checks import check
 from reporter.spec.diagnostics import Diagnostic, KeyPath, format_text, sort_key
-from reporter.spec.load import LoadedSpec, ParseCache, load
+from reporter.spec.load import LoadedSpec, ParseCache, load, top_level_keys
 from reporter.spec.locate import locate
 from reporter.spec.models import Spec
 from reporter.spec.shape import shape_diagnostics
@@ -37,7 +37,7 @@ _KEY_CODES = {
     "product-type-not-selected",
     "missing-timeframe",
 }
-_PRUNE_ROUNDS = 5
+_PRUNE_ROUNDS = 8
 
 
 @dataclass
@@ -88,33 +88,70 @@ def _copy(data: Any) -> Any:
     return data
 
 
-def _shape(data: dict[str, Any], *, abstract: bool) -> tuple[Spec | None, list[Diagnostic]]:
-    """The model, if the data can be made valid by dropping bad keys, and the shape errors.
+def _shape(
+    data: dict[str, Any], *, abstract: bool
+) -> tuple[Spec | None, list[Diagnostic], list[KeyPath]]:
+    """The model, if the data can be made valid by dropping bad keys, the shape errors, and
+    the paths given a placeholder.
 
     A bad value is dropped (a bad list item takes its whole list with it, so that the paths of
     later rounds still point into the file) and the rest validated again, so the meaning checks
-    still run on everything else. A required key missing only because it was dropped is not
-    reported a second time; then nothing more can be checked."""
+    still run on everything else. A required key missing only because it was dropped (a
+    required value of the wrong type: ``id = 5``) is not reported a second time: it gets a
+    placeholder of the right type, and whatever the checks say about it is left out."""
     found: list[Diagnostic] = []
     dropped: list[KeyPath] = []
+    filled: list[KeyPath] = []
     work = _copy(data)
     for _ in range(_PRUNE_ROUNDS):
         try:
-            return Spec.model_validate(work), found
+            return Spec.model_validate(work), found, filled
         except ValidationError as exc:
             diagnostics = shape_diagnostics(exc, work)
         if abstract:
             found.extend(d for d in diagnostics if d.code != "missing-key")
-            return None, found
+            return None, found, filled
         echoes = [d for d in diagnostics if d.code == "missing-key" and d.path in dropped]
-        found.extend(d for d in diagnostics if d not in echoes)
-        if echoes or not diagnostics or any(d.code == "missing-key" for d in diagnostics):
-            return None, found
-        keys = [_key_path(d.path) for d in diagnostics]
+        rest = [d for d in diagnostics if d not in echoes]
+        found.extend(rest)
+        if not diagnostics or any(d.code == "missing-key" for d in rest):
+            return None, found, filled
+        if not all(_fill(work, d.path) for d in echoes):
+            return None, found, filled
+        filled.extend(d.path for d in echoes)
+        keys = [_key_path(d.path) for d in rest]
         if not all(key and _drop(work, key) for key in dict.fromkeys(keys)):
-            return None, found
+            return None, found, filled
         dropped.extend(key for key in keys if key)
-    return None, found
+    return None, found, filled
+
+
+# Values that satisfy the shapes of a spec's required keys (an id, a name, an env var name).
+_PLACEHOLDERS: tuple[Any, ...] = ("0", "X", 0, False)
+
+
+def _fill(work: dict[str, Any], path: KeyPath) -> bool:
+    """Give the required key at ``path`` the first placeholder its model accepts."""
+    *parents, last = path
+    parent: Any = work
+    for part in parents:
+        try:
+            parent = parent[part]
+        except (KeyError, IndexError, TypeError):
+            return False
+    if not isinstance(parent, dict):
+        return False
+    for value in _PLACEHOLDERS:
+        parent[last] = value
+        try:
+            Spec.model_validate(work)
+        except ValidationError as exc:
+            if all(d.path != path for d in shape_diagnostics(exc, work)):
+                return True
+        else:
+            return True
+    del parent[last]
+    return False
 
 
 def _key_path(path: KeyPath) -> KeyPath:
@@ -163,12 +200,13 @@ def validate_file(
         return FileResult(path, None, sorted(located, key=sort_key))
     abstract = bool(loaded.data.get("abstract")) or not standalone
     tokens = _token_scan(loaded.data)
-    spec, diagnostics = _shape(loaded.data, abstract=abstract)
+    spec, diagnostics, filled = _shape(loaded.data, abstract=abstract)
     if spec is not None:
-        diagnostics += check(spec, catalogue, today := _today(spec, now))
+        checked = check(spec, catalogue, today := _today(spec, now))
         if not abstract:
-            diagnostics += check_files(spec, path.parent)
-        diagnostics += check_commentary(spec, path.parent, today)
+            checked += check_files(spec, path.parent)
+        checked += check_commentary(spec, path.parent, today)
+        diagnostics += [d for d in checked if not any(d.path[: len(f)] == f for f in filled)]
     # A token written in the spec is the one thing to fix there: it supersedes the other
     # complaints about that key and the "missing token_env" of the same table.
     covered = {d.path for d in tokens} | {(*d.path[:-1], "token_env") for d in tokens}
@@ -188,29 +226,61 @@ def _today(spec: Spec, now: dt.datetime) -> dt.date:
 
 # TOML files a repository of report definitions may hold that are not specs.
 NOT_SPECS = frozenset({"pyproject.toml", "taplo.toml", ".taplo.toml", "ruff.toml", ".ruff.toml"})
+# What makes a TOML file in a folder a report spec: one of these top-level keys. A base spec
+# holds [report] defaults or says `abstract`; a client spec `extends` a base or lists accounts.
+SPEC_KEYS = ("report", "accounts", "extends", "abstract")
+
+
+def find_specs(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
+    """The spec files among ``paths`` and the TOML files left out. Files given are specs; in a
+    folder (*.toml, recursively, sorted; hidden folders such as .git and .venv left out) a file
+    is one when it has a SPEC_KEYS key at its top level, or is not even TOML (so that its
+    syntax error is shown): pyproject.toml, .ruff.toml or a Cargo.toml are left out."""
+    specs: list[Path] = []
+    skipped: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            specs.append(path)
+            continue
+        for found in sorted(path.rglob("*.toml")):
+            if any(part.startswith(".") for part in found.relative_to(path).parts[:-1]):
+                continue
+            if not found.is_file():
+                continue
+            keys = set() if found.name in NOT_SPECS else top_level_keys(found)
+            if keys is None or keys & set(SPEC_KEYS):  # None: not TOML, its errors are shown
+                specs.append(found)
+            else:
+                skipped.append(found)
+    return specs, skipped
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; folders become their spec files (*.toml, recursively, sorted), leaving out
-    hidden folders (.git, .venv) and tool configuration such as pyproject.toml."""
-    out: list[Path] = []
-    for path in paths:
-        if not path.is_dir():
-            out.append(path)
-            continue
-        for found in sorted(path.rglob("*.toml")):
-            hidden = any(part.startswith(".") for part in found.relative_to(path).parts[:-1])
-            if found.is_file() and not hidden and found.name not in NOT_SPECS:
-                out.append(found)
-    return out
+    """The spec files among ``paths`` (see ``find_specs``)."""
+    return find_specs(paths)[0]
 
 
-def validate_paths(
-    paths: Iterable[Path], *, now: dt.datetime, catalogue: Catalogue
+def skipped_note(skipped: Sequence[Path], paths: Sequence[Path]) -> str:
+    """One line on the TOML files a folder held that were not checked as specs."""
+    roots = [p for p in paths if p.is_dir()]
+
+    def shown(found: Path) -> str:
+        root = next((r for r in roots if found.is_relative_to(r)), None)
+        return str(found.relative_to(root)) if root is not None else str(found)
+
+    noun = "file" if len(skipped) == 1 else "files"
+    keys = ", ".join(SPEC_KEYS)
+    return (
+        f"skipped {len(skipped)} TOML {noun} that are not report specs (no top-level "
+        f"{keys}): {', '.join(shown(f) for f in skipped)}"
+    )
+
+
+def validate_files(
+    files: Sequence[Path], *, now: dt.datetime, catalogue: Catalogue
 ) -> list[FileResult]:
-    """Validate files and folders. A file another file in the set extends is a base: it is
-    checked through its children, and on its own only for syntax and unknown keys."""
-    files = expand(paths)
+    """Validate spec files. A file another file in the set extends is a base: it is checked
+    through its children, and on its own only for syntax and unknown keys."""
     cache: ParseCache = {}
     bases = {b.resolve() for f in files for b in load(f, cache=cache).bases}
     return [
@@ -219,6 +289,26 @@ def validate_paths(
         )
         for f in files
     ]
+
+
+def validate_paths(
+    paths: Iterable[Path], *, now: dt.datetime, catalogue: Catalogue
+) -> list[FileResult]:
+    """Validate files and the spec files in folders (``find_specs``)."""
+    return validate_files(expand(paths), now=now, catalogue=catalogue)
+
+
+def load_specs(
+    paths: Sequence[Path], *, now: dt.datetime, catalogue: Catalogue
+) -> list[tuple[Path, Spec]]:
+    """The specs (not the bases) in files and folders; InvalidSpec if any has an error."""
+    results = validate_paths(paths, now=now, catalogue=catalogue)
+    if any(r.errors for r in results):
+        raise InvalidSpec([r for r in results if r.errors])
+    found = [(r.path, r.spec) for r in results if r.spec is not None]
+    if not found:
+        raise UsageError(f"no report spec in {', '.join(map(str, paths))}")
+    return found
 
 
 def load_spec(path: Path, *, now: dt.datetime, catalogue: Catalogue) -> Spec:

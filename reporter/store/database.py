@@ -9,6 +9,10 @@ leaves a store that opens, and a rerun continues from the last finished call.
 
 A unit is one account over one period (``2026-10``, ``2026-10-01..2026-10-15``, or ``day:DATE``
 for the daily collect); ``stories`` is the unit story insights live in, newest answer winning.
+
+What the machine refuses (a full disk, a read-only or damaged file) comes out of every method
+as a StoreError naming the file and the fix (``store_error``), never as a bare sqlite3 error;
+a failed transaction is rolled back, so what was stored before it is kept.
 """
 
 from __future__ import annotations
@@ -93,7 +97,7 @@ class Store(LedgerMixin, ReviewMixin):
         self.path = path
         self._db = connection
         self._lock_fd = lock_fd
-        self._mutex = threading.RLock()
+        self._mutex = _Guard(path)
 
     # --- opening -------------------------------------------------------------------------------
 
@@ -107,21 +111,22 @@ class Store(LedgerMixin, ReviewMixin):
             # symlink (or a relative path) is still one store with one writer.
             real = path.resolve()
             lock_fd = _lock(real.with_name(real.name + ".lock"), lock_timeout)
-            if not path.exists():
-                _create(path)
         elif not path.exists():
             connection = sqlite3.connect(":memory:", check_same_thread=False)
             _migrate(connection)
             return cls(path, connection, None)
         try:
-            connection = sqlite3.connect(path, check_same_thread=False, timeout=30)
-            connection.execute("PRAGMA busy_timeout = 30000")
-            connection.execute("PRAGMA foreign_keys = ON")
-            _migrate(connection)
-        except sqlite3.DatabaseError as error:
+            with _Guard(path):
+                if write and not path.exists():
+                    _create(path)
+                connection = sqlite3.connect(path, check_same_thread=False, timeout=30)
+                connection.execute("PRAGMA busy_timeout = 30000")
+                connection.execute("PRAGMA foreign_keys = ON")
+                _migrate(connection)
+        except BaseException:
             if lock_fd is not None:
                 os.close(lock_fd)
-            raise StoreError(f"the store {path} cannot be opened: {error}") from None
+            raise
         return cls(path, connection, lock_fd)
 
     def close(self) -> None:
@@ -143,10 +148,11 @@ class Store(LedgerMixin, ReviewMixin):
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
+                self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                if self._db.in_transaction:  # SQLite rolls back by itself on a full disk
+                    self._db.execute("ROLLBACK")
                 raise
-            self._db.execute("COMMIT")
 
     # --- units and calls -----------------------------------------------------------------------
 
@@ -435,6 +441,56 @@ class Store(LedgerMixin, ReviewMixin):
             verdict = self._db.execute("PRAGMA integrity_check").fetchone()[0]
         found["integrity"] = int(verdict == "ok")
         return found
+
+
+class _Guard:
+    """The store's mutex (one connection, many threads) that also turns what the machine
+    refuses into a StoreError on its way out."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._lock = threading.RLock()
+
+    def __enter__(self) -> None:
+        self._lock.acquire()
+
+    def __exit__(self, kind: object, error: BaseException | None, trace: object) -> None:
+        self._lock.release()
+        if isinstance(error, sqlite3.Error) and (found := store_error(self._path, error)):
+            raise found from error
+
+
+def store_error(path: Path, error: sqlite3.Error) -> StoreError | None:
+    """What the machine did to the store, as a message naming it and the fix; None for an
+    error of ours (a bad statement, a broken constraint)."""
+    name = getattr(error, "sqlite_errorname", "") or ""
+    # A full disk often shows as SQLITE_IOERR (a WAL or shared-memory file that cannot grow);
+    # the free space on the store's disk tells the two apart.
+    if name == "SQLITE_FULL" or (name.startswith("SQLITE_IOERR") and _disk_full(path)):
+        fix = "the disk is full: free space on it, then run again (what was stored is kept)"
+    elif name.startswith("SQLITE_READONLY"):
+        fix = "it is read-only: give this user write access to it and to its folder"
+    elif name.startswith("SQLITE_IOERR"):
+        fix = "the disk refused a read or write: check its free space and health, then run again"
+    elif name == "SQLITE_NOTADB" or name.startswith("SQLITE_CORRUPT"):
+        # Not "start afresh": the store's ledger is what keeps a report from going out twice.
+        fix = (
+            "it is damaged: keep it, restore the store from a backup "
+            "(`sqlite3 FILE .recover` may rescue what it holds), then run again"
+        )
+    elif name.startswith("SQLITE_CANTOPEN"):
+        fix = "check that its folder exists and that this user may write there"
+    else:
+        return None
+    return StoreError(f"the store {path}: {error}; {fix}")
+
+
+def _disk_full(path: Path) -> bool:
+    try:
+        found = os.statvfs(path.parent)
+    except OSError:
+        return False
+    return found.f_bavail * found.f_frsize < 1 << 20  # less than 1 MiB left
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -52,7 +51,7 @@ class LedgerRow:
 class LedgerMixin:
     if TYPE_CHECKING:
         _db: Any
-        _mutex: threading.RLock
+        _mutex: contextlib.AbstractContextManager[None]
 
         def _transaction(self) -> contextlib.AbstractContextManager[Any]: ...
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -48,7 +47,7 @@ def _key(key: ReportKey) -> tuple[str, str, str]:
 class ReviewMixin:
     if TYPE_CHECKING:
         _db: Any
-        _mutex: threading.RLock
+        _mutex: contextlib.AbstractContextManager[None]
 
         def _transaction(self) -> contextlib.AbstractContextManager[Any]: ...
 
