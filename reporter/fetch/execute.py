@@ -35,6 +35,7 @@ from reporter.graph.client import (
     new_session,
 )
 from reporter.graph.errors import TokenRefused
+from reporter.graph.record import Recorder
 from reporter.plan.build import Call, FetchPlan, Unit, media_requests
 from reporter.settings import Settings
 from reporter.spec.models import Account
@@ -60,6 +61,7 @@ class Context:
     base_url: Callable[[Account], str]
     now: Callable[[], dt.datetime]
     retry: RetryPolicy
+    recorder: Recorder | None = None  # `fetch --record`: every answer into a capture
 
 
 @dataclass
@@ -226,6 +228,7 @@ class _UnitRun:
             retry=ctx.retry,
             session=new_session(settings.max_workers),
             slots=self.slots,
+            recorder=ctx.recorder,
         )
         try:
             self._run(redo)
