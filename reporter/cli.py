@@ -169,6 +169,13 @@ def catalogue(metric: str | None, scope: str | None, current: bool, output_forma
     show_default=True,
     help="Calls allowed per account per rolling hour before error 80002 (0: no limit).",
 )
+@click.option(
+    "--replay",
+    "replay_dir",
+    metavar="DIR",
+    type=click.Path(path_type=Path),
+    help="Serve the capture in DIR (from fetch --record) instead of the simulator.",
+)
 def sandbox(
     port: int,
     seed: int,
@@ -176,12 +183,14 @@ def sandbox(
     latency_ms: int,
     fault_rate: float,
     rate_limit: int,
+    replay_dir: Path | None,
 ) -> None:
     """Serve the local Instagram Graph API simulator on 127.0.0.1 until Ctrl-C."""
     from reporter.commands.sandbox import sandbox as command
 
     sys.exit(command(port=port, seed=seed, latency_ms=latency_ms, fault_rate=fault_rate,
-                     rate_limit=rate_limit, world=_world(now_text)))  # fmt: skip
+                     rate_limit=rate_limit, world=_world(now_text),
+                     replay_dir=replay_dir))  # fmt: skip
 
 
 # --- fetch verbs: plan, fetch, collect ------------------------------------------------------------
@@ -223,6 +232,14 @@ def plan(spec_path: Path, period_text: str | None, sandbox: bool, now_text: str 
 )
 @click.option("--refresh", is_flag=True, help="Fetch again even what the store already holds.")
 @click.option("--offline", is_flag=True, help="Read only the store; say what is missing.")
+@click.option(
+    "--record",
+    "record_dir",
+    metavar="DIR",
+    type=click.Path(path_type=Path),
+    help="Fetch everything again and keep Meta's every answer in DIR, tokens and signed "
+    "picture URLs redacted (a capture for a bug report; replay it with sandbox --replay).",
+)
 @_sandbox_option
 @_now_option
 def fetch(
@@ -231,6 +248,7 @@ def fetch(
     json_path: Path | None,
     refresh: bool,
     offline: bool,
+    record_dir: Path | None,
     sandbox: bool,
     now_text: str | None,
 ) -> None:
@@ -239,7 +257,8 @@ def fetch(
 
     world = _world(now_text)
     sys.exit(command(spec_path, period_text=period_text, json_path=json_path, refresh=refresh,
-                     offline=offline, sandbox=sandbox, world=world))  # fmt: skip
+                     offline=offline, sandbox=sandbox, world=world,
+                     record_dir=record_dir))  # fmt: skip
 
 
 @main.command()

@@ -52,6 +52,7 @@ from reporter.graph.client import (
     new_session,
 )
 from reporter.graph.media import MediaHosts
+from reporter.graph.record import Recorder
 from reporter.plan.build import Call, FetchPlan, Unit, media_requests
 from reporter.settings import Settings
 from reporter.spec.models import Account
@@ -79,6 +80,7 @@ class Context:
     retry: RetryPolicy
     # where pictures may come from (graph/media.py)
     media_hosts: MediaHosts = field(default_factory=MediaHosts)
+    recorder: Recorder | None = None  # `fetch --record`: every answer into a capture
 
 
 @dataclass
@@ -242,6 +244,7 @@ class _UnitRun:
             retry=ctx.retry,
             session=new_session(settings.max_workers),
             slots=self.slots,
+            recorder=ctx.recorder,
         )
         try:
             self._run(redo)

@@ -48,6 +48,7 @@ from reporter.graph.errors import (
 )
 from reporter.graph.limits import RateGate, regain_seconds, usage_percent
 from reporter.graph.media import MediaHosts
+from reporter.graph.record import Recorder
 
 __all__ = [
     "HOSTS",
@@ -116,6 +117,7 @@ class GraphClient:
         session: requests.Session | None = None,
         gate: RateGate | None = None,
         slots: threading.Semaphore | None = None,
+        recorder: Recorder | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._token = token
@@ -126,6 +128,7 @@ class GraphClient:
         self._slots = slots or threading.Semaphore(64)
         self.requests_sent = 0
         self._count_lock = threading.Lock()
+        self.recorder = recorder  # `fetch --record`: every raw answer, redacted
 
     def __repr__(self) -> str:
         return f"GraphClient({self.base_url!r})"
@@ -163,6 +166,10 @@ class GraphClient:
         )
         headers = {k.lower(): v for k, v in answer.headers.items()}
         self.gate.observe(usage_percent(headers))
+        if self.recorder is not None:
+            self.recorder.record(method, url, params=kwargs.get("params"), form=kwargs.get("data"),
+                                 status=answer.status_code, headers=headers, content=content,
+                                 secrets=self._secrets)  # fmt: skip
         try:
             body = json.loads(content) if content else None
         except ValueError:
