@@ -32,7 +32,8 @@ def own_disk(tmp_path: Path) -> Iterator[Disk]:
 def fetch(store: Path, period: str) -> tuple[int, str]:
     ran = run_cli(
         ["fetch", str(EXAMPLE), "--sandbox", "--period", period, "--now", NOW],
-        env={"REPORTER_STORE": str(store)},
+        # --sandbox keeps its own store beside the configured one: this is that store
+        env={"REPORTER_STORE": str(store.with_name("store.sqlite3"))},
     )
     return ran.status, ran.stderr
 
@@ -58,11 +59,11 @@ def test_a_read_only_out_fails_each_report_and_the_run_goes_on(
     for line in failed:  # the folder it could not write, why, and what to do
         assert f": not rendered: {own_disk.path}/" in line and refused(line), line
         assert line.endswith(("choose a writable folder", "(or choose another file or folder)"))
-    assert stored(tmp_path / "store.sqlite3")[0] == 1
+    assert stored(tmp_path / "store.sandbox.sqlite3")[0] == 1
 
 
 def test_a_full_disk_under_the_store_keeps_what_was_stored(own_disk: Disk) -> None:
-    store = own_disk.path / "store.sqlite3"
+    store = own_disk.path / "store.sandbox.sqlite3"
     assert fetch(store, "2026-08")[0] == 0
     own_disk.fill()
     status, err = fetch(store, "2026-10")
@@ -97,7 +98,7 @@ def test_a_full_disk_under_the_reports_fails_them_with_the_file_named(
 
 
 def test_a_read_only_store_is_named_and_kept(own_disk: Disk) -> None:
-    store = own_disk.path / "store.sqlite3"
+    store = own_disk.path / "store.sandbox.sqlite3"
     assert fetch(store, "2026-08")[0] == 0
     before = hashlib.sha256(store.read_bytes()).hexdigest()
     own_disk.read_only()
@@ -133,7 +134,7 @@ def test_a_read_only_log_file_stops_the_run_before_anything_is_rendered(
 def test_a_damaged_store_is_named_and_left_as_it_is(
     tmp_path: Path, damage: str, reason: str
 ) -> None:
-    store = tmp_path / "store.sqlite3"
+    store = tmp_path / "store.sandbox.sqlite3"
     assert fetch(store, "2026-08")[0] == 0
     data = bytearray(store.read_bytes())
     page = 4096
