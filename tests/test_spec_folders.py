@@ -57,4 +57,4 @@ def test_collect_takes_a_folder(tmp_path: Path) -> None:
     )
     assert ran.status == 0, ran.output
     assert ran.stdout.startswith("Acme Coffee Roasters day:2026-11-01: "), ran.stdout
-    assert (tmp_path / "store.sqlite3").exists()
+    assert (tmp_path / "store.sandbox.sqlite3").exists()  # --sandbox: its own store beside
