@@ -35,7 +35,10 @@ def fetch(
     fetch_plan = plan_report(spec, world.catalogue, period_text, world.now)
     if record_dir is not None:
         if offline:
-            raise UsageError("--record with --offline: an offline fetch asks Meta nothing")
+            raise UsageError(
+                "--record with --offline: an offline fetch asks Meta nothing, so there is "
+                "nothing to record; drop one of the two"
+            )
         prepare_folder(record_dir)
         refresh = True  # the capture holds every answer, not only what the store lacks
     recorder: Recorder | None = None

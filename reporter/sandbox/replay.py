@@ -86,8 +86,14 @@ def load_capture(directory: Path) -> list[Exchange]:
     """Every exchange of every ``*.json`` file under ``directory``, in path order."""
     if not directory.is_dir():
         raise CaptureError(f"{directory}: not a folder of captured responses")
+    files = sorted(directory.rglob("*.json"))
+    if not files:
+        raise CaptureError(
+            f"{directory}: holds no capture (no .json file); name the folder that "
+            "reporter fetch --record wrote"
+        )
     exchanges: list[Exchange] = []
-    for file in sorted(directory.rglob("*.json")):
+    for file in files:
         exchanges += read_capture_file(file)
     return exchanges
 
