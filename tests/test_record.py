@@ -389,7 +389,7 @@ def test_sandbox_replay_serves_the_capture_on_its_port_until_ctrl_c(tmp_path: Pa
     assert child.returncode == 0, err
     assert out.startswith(
         f"reporter sandbox: replaying 1 recorded answers from {capture} at {base}\n"
-        f"  point reporter at it: REPORTER_API_BASE_URL={base}, "
+        f"  point reporter at it: REPORTER_API_BASE_URL={base} and a scratch REPORTER_STORE\n"
     )
     assert out.endswith(
         "\nreplay stopped; 1 requests had no recorded answer\n  17841405822304914/media\n"

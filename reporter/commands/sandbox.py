@@ -59,9 +59,11 @@ def replay(directory: Path, *, port: int, out: IO[str]) -> int:
     out.write(
         f"reporter sandbox: replaying {len(exchanges)} recorded answers from {directory} "
         f"at {server.base_url}\n"
-        f"  point reporter at it: REPORTER_API_BASE_URL={server.base_url}, and any value in "
-        "each account's token variable (the replay ignores tokens); fetch with the capture's "
-        'period (its "source" names it)\n'
+        f"  point reporter at it: REPORTER_API_BASE_URL={server.base_url} and a scratch "
+        "REPORTER_STORE\n"
+        "  a token-like value in each account's token variable (EAAB-replay-token-not-real): "
+        "the replay ignores tokens, but reporter scrubs its own token from every answer\n"
+        '  fetch with the capture\'s period (its "source" names it)\n'
         "  bound to 127.0.0.1 only; Ctrl-C stops it\n"
     )
     out.flush()
