@@ -286,6 +286,21 @@ def test_other_urls_and_text_keep_their_query_and_lose_only_known_secrets() -> N
     )
 
 
+def test_a_cdn_url_in_a_caption_keeps_the_punctuation_after_it() -> None:
+    caption = "Our cup (https://scontent.cdninstagram.com/v/a.jpg?oh=00_x&oe=AB), or this one."
+    assert redact(caption, []) == (
+        "Our cup (https://scontent.cdninstagram.com/v/a.jpg?oh=REDACTED&oe=REDACTED), or this one."
+    )
+
+
+def test_a_token_meta_hands_out_in_a_body_is_redacted_by_its_key() -> None:
+    # /me/accounts lists each page's token; refresh_access_token answers the new one
+    answer = {"data": [{"id": "1", "name": "Page", "access_token": "EAAPageToken0123"}]}
+    assert redact(answer, []) == {
+        "data": [{"id": "1", "name": "Page", "access_token": "[REDACTED]"}]
+    }
+
+
 def test_the_recorder_keeps_usage_headers_and_drops_token_params() -> None:
     recorder = Recorder(["SBX-app-0123456789"])
     recorder.record(
@@ -468,3 +483,14 @@ def test_replay_refuses_a_missing_folder(tmp_path: Path) -> None:
     assert (ran.status, ran.stderr) == (
         2, f"error: --replay {tmp_path / 'nowhere'}: not a folder of captured responses\n"
     )  # fmt: skip
+
+
+@pytest.mark.parametrize("option", ["--latency-ms=50", "--fault-rate=0.2", "--rate-limit=10"])
+def test_replay_refuses_the_simulators_options(tmp_path: Path, option: str) -> None:
+    (tmp_path / "capture.json").write_text(json.dumps(ONE_ANSWER), encoding="utf-8")
+    ran = run_cli(["sandbox", "--replay", str(tmp_path), option])
+    assert (ran.status, ran.stderr) == (
+        2,
+        "error: --replay serves the capture as recorded; --latency-ms, --fault-rate and "
+        "--rate-limit only apply to the simulator\n",
+    )

@@ -9,7 +9,8 @@ a retried call appears once per attempt. What never reaches the file:
 - tokens: request headers are never recorded; the ``access_token``, ``input_token``,
   ``client_secret``, ``appsecret_proof`` and ``fb_exchange_token`` params are dropped; every
   known secret (the account's token, the app token and its secret) is replaced in bodies and
-  headers, and token params are cut from URLs in bodies (Meta echoes the token in paging.next);
+  headers, token params are cut from URLs in bodies (Meta echoes the token in paging.next),
+  and a body's own ``access_token`` (a page's, a refreshed one) becomes ``[REDACTED]``;
 - signed CDN query strings: on ``*.cdninstagram.com``, ``*.fbcdn.net`` and ``*.fbsbx.com`` URLs
   (media_url, thumbnail_url, profile_picture_url) every query value becomes ``REDACTED``
   (``oh``/``oe`` are the signature and expiry, ``_nc_*`` the session; names are kept).
@@ -32,7 +33,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from reporter import __version__
 from reporter.errors import UsageError
 from reporter.files import atomic_write
-from reporter.graph.errors import scrub
+from reporter.graph.errors import REDACTED, scrub
 
 SECRET_PARAMS = frozenset(
     {"access_token", "input_token", "client_secret", "appsecret_proof", "fb_exchange_token"}
@@ -43,7 +44,8 @@ DROPPED_HEADERS = frozenset(
      "set-cookie", "authorization"}
 )  # fmt: skip
 SIGNED = "REDACTED"
-URL = re.compile(r"https?://[^\s\"'<>\\]+")
+# a URL in text ends before the punctuation that follows it ("see https://…/a.jpg?oe=1, or")
+URL = re.compile(r"https?://[^\s\"'<>\\]*[^\s\"'<>\\.,;:!?)\]]")
 CAPTURE_FILE = "capture.json"
 
 NOTE = (
@@ -172,7 +174,10 @@ def redact(value: Any, secrets: Sequence[str]) -> Any:
     if isinstance(value, list):
         return [redact(v, secrets) for v in value]
     if isinstance(value, dict):
-        return {k: redact(v, secrets) for k, v in value.items()}
+        return {
+            k: REDACTED if k in SECRET_PARAMS and isinstance(v, str) else redact(v, secrets)
+            for k, v in value.items()
+        }
     return value
 
 
