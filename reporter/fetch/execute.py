@@ -28,7 +28,7 @@ from pydantic import SecretStr
 
 from reporter.catalogue import Catalogue
 from reporter.dataset import Dataset, MediaItem, Unavailable
-from reporter.errors import ReporterError
+from reporter.errors import ReporterError, Terminated
 from reporter.fetch import normalise
 from reporter.fetch.explain import (
     OBJECT_KINDS,
@@ -188,7 +188,14 @@ def fetch(plan: FetchPlan, store: Store, ctx: Context, options: Options) -> list
                     outcome.error = failed[EVERYONE]
 
         with ThreadPoolExecutor(workers, thread_name_prefix="reporter-units") as units:
-            list(units.map(run, outcomes))
+            try:
+                list(units.map(run, outcomes))
+            except (KeyboardInterrupt, Terminated):
+                # The calls queued are not sent; those under way finish and are stored, and a
+                # rerun sends only what is missing.
+                pool.shutdown(wait=False, cancel_futures=True)
+                units.shutdown(wait=False, cancel_futures=True)
+                raise
     return outcomes
 
 
