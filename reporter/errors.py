@@ -8,7 +8,8 @@ for a bug in one report, so the other reports still go out.
 What the machine refuses is not a bug either: a full disk, a read-only folder or file
 (``machine_error`` turns such an OSError into a one-line MachineError naming the file), and a
 reader that closed our stdout (``reporter pending | head -1``): that ends the command quietly
-with status 141, as the shell reports any tool that SIGPIPE stopped.
+with status 141, as the shell reports any tool that SIGPIPE stopped. Ctrl-C ends a command
+with 130 and SIGTERM with 143 (``Terminated``), each with one line and nothing half-written.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ import enum
 import errno
 import os
 import select
+import signal
 import tempfile
+import threading
 import traceback
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -32,6 +35,7 @@ class ExitStatus(enum.IntEnum):
     USAGE = 2  # wrong command line, invalid settings, or specs invalid before anything ran
     UNEXPECTED = 3  # a bug: the traceback goes to a log file
     INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT
+    TERMINATED = 143  # SIGTERM (kill, systemd stopping the job, a timeout): 128 + SIGTERM
     CLOSED_OUTPUT = 141  # the reader of stdout went away (`| head`): 128 + SIGPIPE
 
 
@@ -63,6 +67,59 @@ _MACHINE_FIXES = {
     errno.EPERM: "give this user access to it (or choose another file or folder)",
     errno.EIO: "the disk reported an input/output error: check it (dmesg), then run again",
 }
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived. Like KeyboardInterrupt it is no Exception, so it ends the command through
+    the same cleanup as Ctrl-C (open transactions rolled back, a mail being sent left
+    ``sending``), not through an ``except Exception`` that would carry on."""
+
+
+class _Sigterm:
+    """This process's SIGTERM state (a signal handler is process-wide by nature)."""
+
+    holding = 0  # inside ``sigterm_held`` blocks
+    pending = False  # SIGTERM came while held
+
+
+def _terminate() -> NoReturn:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not cut the cleanup
+    raise Terminated
+
+
+@contextlib.contextmanager
+def sigterm_raises() -> Iterator[None]:
+    """Within the block, SIGTERM raises Terminated in the main thread (once: a second SIGTERM
+    while the first is being cleaned up is ignored). Elsewhere than the main thread, nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        if _Sigterm.holding:
+            _Sigterm.pending = True
+        else:
+            _terminate()
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def sigterm_held() -> Iterator[None]:
+    """A step SIGTERM must not cut in two (starting a worker process): Terminated waits for
+    the block's end."""
+    _Sigterm.holding += 1
+    try:
+        yield
+    finally:
+        _Sigterm.holding -= 1
+        if not _Sigterm.holding and _Sigterm.pending:
+            _Sigterm.pending = False
+            _terminate()
 
 
 def machine_error(error: BaseException) -> MachineError | None:
@@ -111,7 +168,8 @@ def error_handler(
     (stdout) is flushed inside the block, so a reader that went away is noticed here."""
     try:
         try:
-            yield
+            with sigterm_raises():
+                yield
         finally:
             if out is not None:
                 out.flush()
@@ -130,6 +188,9 @@ def error_handler(
     except KeyboardInterrupt:
         err.write("interrupted\n")
         raise SystemExit(int(ExitStatus.INTERRUPTED)) from None
+    except Terminated:
+        err.write("terminated\n")
+        raise SystemExit(int(ExitStatus.TERMINATED)) from None
     except Exception as error:
         if (refused := machine_error(error)) is not None:
             err.write(f"error: {refused}\n")

@@ -15,6 +15,7 @@ from reporter.fetch.target import api_target, fetch_context
 from reporter.files import atomic_write
 from reporter.graph.record import Recorder, prepare_folder, source_line
 from reporter.plan.build import FetchPlan, plan_report
+from reporter.run.log import Status, status_world
 from reporter.spec.validate import load_spec
 from reporter.store.database import Store
 from reporter.world import World
@@ -30,6 +31,24 @@ def fetch(
     sandbox: bool,
     world: World,
     record_dir: Path | None = None,
+) -> int:
+    with status_world(world) as (world, status):
+        return _fetch(spec_path, period_text=period_text, json_path=json_path, refresh=refresh,
+                      offline=offline, sandbox=sandbox, world=world, record_dir=record_dir,
+                      progress=status)  # fmt: skip
+
+
+def _fetch(
+    spec_path: Path,
+    *,
+    period_text: str | None,
+    json_path: Path | None,
+    refresh: bool,
+    offline: bool,
+    sandbox: bool,
+    world: World,
+    record_dir: Path | None,
+    progress: Status,
 ) -> int:
     spec = load_spec(spec_path, now=world.now, catalogue=world.catalogue)
     fetch_plan = plan_report(spec, world.catalogue, period_text, world.now)
@@ -53,7 +72,10 @@ def fetch(
         try:
             with opener as store:
                 outcomes = run_fetch(
-                    fetch_plan, store, ctx, Options(refresh=refresh, offline=offline)
+                    fetch_plan,
+                    store,
+                    ctx,
+                    Options(refresh=refresh, offline=offline, progress=progress),
                 )
         finally:
             if recorder is not None and record_dir is not None:

@@ -22,6 +22,7 @@ from reporter.render import rollup
 from reporter.render.formatting import Formatter
 from reporter.render.report import make_inputs, render_context, render_report, write_files
 from reporter.render.sections.commentary import load_commentary
+from reporter.run.log import Status, status_world
 from reporter.spec.models import Account, Spec
 from reporter.spec.validate import load_spec
 from reporter.store.database import Store
@@ -37,10 +38,27 @@ def render(
     out: Path | None,
     world: World,
     refresh: bool = False,
+    quiet: bool = False,
 ) -> int:
     """``refresh``: fetch again and replace the archived datasets of an already rendered period
     (otherwise a period rendered before is rendered again from its archive, whatever the store
-    holds now)."""
+    holds now). ``quiet``: no status line on a terminal."""
+    with status_world(world, quiet=quiet) as (world, progress):
+        return _render(spec_paths, period_text=period_text, offline=offline, sandbox=sandbox,
+                       out=out, world=world, refresh=refresh, progress=progress)  # fmt: skip
+
+
+def _render(
+    spec_paths: Sequence[Path],
+    *,
+    period_text: str | None,
+    offline: bool,
+    sandbox: bool,
+    out: Path | None,
+    world: World,
+    refresh: bool,
+    progress: Status,
+) -> int:
     status = int(ExitStatus.OK)
     for spec_path in spec_paths:
         spec = load_spec(spec_path, now=world.now, catalogue=world.catalogue)
@@ -50,7 +68,9 @@ def render(
             settings = ctx.settings
             # Written even when offline: the archive of what is rendered lives in the store.
             with Store.open(settings.store, lock_timeout=settings.lock_timeout) as store:
-                options = Options(offline=offline, refresh=refresh and not offline)
+                options = Options(
+                    offline=offline, refresh=refresh and not offline, progress=progress
+                )
                 outcomes = fetch(fetch_plan, store, ctx, options)
                 status = max(
                     status,
@@ -63,6 +83,7 @@ def render(
                         world=world,
                         refresh=refresh,
                         sandbox=sandbox,
+                        progress=progress,
                     ),
                 )
     return status
@@ -78,12 +99,13 @@ def _render_outcomes(
     world: World,
     refresh: bool = False,
     sandbox: bool = False,
+    progress: Status | None = None,
 ) -> int:
     status = int(ExitStatus.OK)
     spec_key = str(spec_path.resolve())
     fmt = Formatter(spec.report.locale, spec.report.timezone)
     made: list[tuple[Account, Dataset, Dataset | None, dt.datetime]] = []
-    for account in spec.accounts:
+    for number, account in enumerate(spec.accounts, start=1):
         mine = [o for o in outcomes if o.unit.account.id == account.id]
         current = next((o for o in mine if o.unit.role == "report"), None)
         previous = next((o for o in mine if o.unit.role == "comparison"), None)
@@ -107,6 +129,8 @@ def _render_outcomes(
             data, before = current.dataset, previous.dataset if previous is not None else None
             commentary, when = load_commentary(spec, spec_path, label, account.name), world.now
             store.archive(spec_key, account.id, label, data, before, commentary, now=when)
+        if progress is not None:
+            progress(f"{account.name} {label}: rendering {number}/{len(spec.accounts)}…")
         try:
             files = render_report(
                 spec,

@@ -33,4 +33,5 @@ def run(paths: Sequence[Path], *, send: bool, options: RunOptions, world: World)
             sandbox=options.sandbox,
             out=options.out,
             world=quiet,
+            quiet=options.quiet,
         )

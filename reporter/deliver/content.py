@@ -23,6 +23,7 @@ from reporter.catalogue import Catalogue
 from reporter.dataset import Dataset
 from reporter.errors import ReporterError, UsageError
 from reporter.periods import Period
+from reporter.render.inert import printable
 from reporter.render.model import Kpi
 from reporter.spec.models import Account, Spec
 
@@ -94,7 +95,7 @@ def subject(spec: Spec, account: Account, period: Period, *, sandbox: bool) -> s
         year=f"{period.since:%Y}",
         month=f"{period.since:%m}",
     )
-    text = " ".join(text.split())
+    text = " ".join(printable(text).split())
     return f"[sandbox] {text}" if sandbox else text
 
 
@@ -151,8 +152,10 @@ def compose(
     }
     return Body(
         subject=subject(spec, account, period, sandbox=sandbox),
-        text=_packaged().get_template("message.txt.j2").render(common).strip() + "\n",
-        html=_packaged().get_template("message.html.j2").render(common),
+        # The figures came through ``make_inputs`` (Meta's text already printable); the user's
+        # message and the spec's names are made printable here, where the e-mail is finished.
+        text=printable(_packaged().get_template("message.txt.j2").render(common).strip() + "\n"),
+        html=printable(_packaged().get_template("message.html.j2").render(common)),
         attachment_name=name,
     )
 

@@ -24,7 +24,7 @@ from typing import Literal, Protocol
 
 from pydantic import SecretStr
 
-from reporter.errors import ReporterError, UsageError
+from reporter.errors import ReporterError, Terminated, UsageError
 from reporter.settings import Settings
 
 Status = Literal["sent", "refused", "not_sent", "unknown"]
@@ -200,9 +200,13 @@ def send(
                 results.append(Result(item.recipient, status, str(error)))
                 results += [Result(i.recipient, "not_sent") for i in items[len(results) :]]
                 raise SmtpFailed(_lost_message(config, results, item, status), results) from None
+    except (KeyboardInterrupt, Terminated):
+        connection.close()  # stopping now: no QUIT, whose answer may be a timeout away
+        raise
     finally:
         try:
-            connection.quit()
+            if connection.sock is not None:
+                connection.quit()
         except (OSError, smtplib.SMTPException):
             connection.close()
     return results

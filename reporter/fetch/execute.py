@@ -28,7 +28,7 @@ from pydantic import SecretStr
 
 from reporter.catalogue import Catalogue
 from reporter.dataset import Dataset, MediaItem, Unavailable
-from reporter.errors import ReporterError
+from reporter.errors import ReporterError, Terminated
 from reporter.fetch import normalise
 from reporter.fetch.explain import (
     OBJECT_KINDS,
@@ -61,11 +61,16 @@ from reporter.store.database import STORIES, CallResult, Store, StoreError
 log = logging.getLogger("reporter.fetch.execute")
 
 
+def _silent(text: str) -> None:
+    pass
+
+
 @dataclass(frozen=True)
 class Options:
     refresh: bool = False
     offline: bool = False
     thumbnails: bool = True
+    progress: Callable[[str], None] = _silent  # a status line on a terminal (run/log.py Status)
 
 
 @dataclass
@@ -174,6 +179,10 @@ def fetch(plan: FetchPlan, store: Store, ctx: Context, options: Options) -> list
                     outcome.error = failed.get(EVERYONE) or failed[account.id]
                     return
             try:
+                options.progress(
+                    f"{outcome.unit.account.name} {outcome.unit.label}: fetching "
+                    f"({len(outcome.unit.calls)} calls)…"
+                )
                 _UnitRun(outcome, store, ctx, options, pool, slots, plan.batch_size).run()
             except StoreError:  # a full disk or a damaged store: no other unit can be stored
                 raise
@@ -188,7 +197,14 @@ def fetch(plan: FetchPlan, store: Store, ctx: Context, options: Options) -> list
                     outcome.error = failed[EVERYONE]
 
         with ThreadPoolExecutor(workers, thread_name_prefix="reporter-units") as units:
-            list(units.map(run, outcomes))
+            try:
+                list(units.map(run, outcomes))
+            except (KeyboardInterrupt, Terminated):
+                # The calls queued are not sent; those under way finish and are stored, and a
+                # rerun sends only what is missing.
+                pool.shutdown(wait=False, cancel_futures=True)
+                units.shutdown(wait=False, cancel_futures=True)
+                raise
     return outcomes
 
 
@@ -291,6 +307,10 @@ class _UnitRun:
             if story or job.key not in state.done:
                 media_jobs.append(job)
         chunks = [media_jobs[i : i + size] for i in range(0, len(media_jobs), size)]
+        if media_jobs:
+            self.options.progress(
+                f"{unit.account.name} {unit.label}: fetching the insights of {len(media)} media…"
+            )
         for future in [self.pool.submit(self._run_jobs, chunk) for chunk in chunks]:
             future.result()
         if self.options.thumbnails:

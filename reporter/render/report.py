@@ -16,7 +16,7 @@ from reporter.dataset import Dataset
 from reporter.derived import definitions
 from reporter.files import atomic_write
 from reporter.periods import Period, comparison
-from reporter.render import context, environment, images, write
+from reporter.render import context, environment, images, inert, write
 from reporter.render.charts import Theme
 from reporter.render.formatting import Formatter
 from reporter.render.inputs import Inputs
@@ -78,7 +78,10 @@ def make_inputs(
     snapshot: str = "",
     simulated: bool = False,
 ) -> Inputs:
-    """What every section builder reads, for one account's report."""
+    """What every section builder reads, for one account's report (Meta's text made printable:
+    ``inert``)."""
+    current = inert.dataset(current)
+    previous = None if previous is None else inert.dataset(previous)
     branding = spec.branding or Branding()
     fmt = Formatter(spec.report.locale, spec.report.timezone)
     theme = Theme(

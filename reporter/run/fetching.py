@@ -130,7 +130,7 @@ def _fetch(
     started = time.monotonic()
     today = today_in(spec.report.timezone, world.now)
     fetch_plan = plan(sub, world.catalogue, first.period, first.compare, today=today)
-    outcomes = fetch(fetch_plan, store, ctx, Options())
+    outcomes = fetch(fetch_plan, store, ctx, Options(progress=log.progress))
     share = (time.monotonic() - started) / len(need)
     for report in need:
         mine = [o for o in outcomes if o.unit.account.id == report.account.id]

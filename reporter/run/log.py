@@ -1,5 +1,7 @@
 """What `reporter run --send` prints: one plain line per report and a summary (cron), a progress
 line on a terminal, only the failures with ``--quiet``, and every line appended to ``--log-file``.
+``Status`` is that progress line; `fetch`, `collect`, `render` and `run` show it too
+(``status_world``), on a terminal only: cron's mail stays as it was.
 
 Cron mails whatever a job prints, so ``--quiet`` prints nothing at all when every report went
 out, and the failures (each with what to do) plus the summary when one did not.
@@ -11,6 +13,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import io
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -40,6 +43,65 @@ class Line:
         return f"{head}{self.text} ({self.requests} requests, {self.seconds:.1f} s)"
 
 
+class Status:
+    """A transient status line on stderr, when it is a terminal and not ``--quiet``: what is
+    being waited for right now. Any other write clears it first (``status_world``)."""
+
+    WIDTH = 120
+
+    def __init__(self, err: TextIO, *, quiet: bool = False) -> None:
+        self.err = err
+        self.terminal = _isatty(err) and not quiet
+        self._shown = False
+        self._lock = threading.Lock()  # the fetch's threads report their accounts
+
+    def __call__(self, text: str) -> None:
+        if self.terminal:
+            with self._lock:
+                self.err.write("\r\x1b[K" + text[: self.WIDTH])
+                self.err.flush()
+                self._shown = True
+
+    def clear(self) -> None:
+        if self.terminal and self._shown:
+            with self._lock:
+                self.err.write("\r\x1b[K")
+                self.err.flush()
+                self._shown = False
+
+
+class _Clearing(io.TextIOBase):
+    """A stream that clears the status line before anything is written to it."""
+
+    def __init__(self, stream: TextIO, status: Status) -> None:
+        self.stream, self.status = stream, status
+
+    def write(self, text: str) -> int:
+        self.status.clear()
+        return self.stream.write(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return _isatty(self.stream)
+
+
+@contextlib.contextmanager
+def status_world(world: World, *, quiet: bool = False) -> Iterator[tuple[World, Status]]:
+    """The command's world whose streams clear the status line, and the line; cleared at the
+    end, whatever ends the command (an error's line then starts at the left)."""
+    status = Status(world.err, quiet=quiet)
+    if not status.terminal:
+        yield world, status
+        return
+    out, err = _Clearing(world.out, status), _Clearing(world.err, status)
+    try:
+        yield dataclasses.replace(world, out=out, err=err), status  # type: ignore[arg-type]
+    finally:
+        status.clear()
+
+
 class RunLog:
     def __init__(
         self,
@@ -55,16 +117,12 @@ class RunLog:
         self.now = now
         self._start = time.monotonic()
         self.lines: list[Line] = []
-        self.terminal = _isatty(err) and not quiet
-        self._status = ""
+        self.status = Status(err, quiet=quiet)
         self._file = log_file.open("a", encoding="utf-8") if log_file is not None else None
 
     def progress(self, text: str) -> None:
         """A transient status line (terminal only): what is going on right now."""
-        if self.terminal:
-            self._status = f"[{len(self.lines)}/{self.total}] {text}"
-            self.err.write("\r\x1b[K" + self._status[:120])
-            self.err.flush()
+        self.status(f"[{len(self.lines)}/{self.total}] {text}")
 
     def report(self, line: Line) -> None:
         self.lines.append(line)
@@ -104,9 +162,7 @@ class RunLog:
         return text
 
     def _clear(self) -> None:
-        if self.terminal and self._status:
-            self.err.write("\r\x1b[K")
-            self._status = ""
+        self.status.clear()
 
     def _log(self, text: str) -> None:
         if self._file is not None:
@@ -136,6 +192,9 @@ class _Tee(io.TextIOBase):
             stamp = self.now.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             self.log.write("".join(f"{stamp} {line}\n" for line in text.splitlines()))
         return len(text)
+
+    def isatty(self) -> bool:
+        return self.stream is not None and _isatty(self.stream)
 
 
 @contextlib.contextmanager
