@@ -199,7 +199,7 @@ _period_option = click.option(
     "--period",
     "period_text",
     metavar="PERIOD",
-    help="2026-10 or 2026-10-01..2026-10-31 (default: the spec's timeframe, today).",
+    help="2026-10, 2026-Q3, 2026 or 2026-10-01..2026-10-31 (default: the spec's timeframe, today).",
 )
 _sandbox_option = click.option(
     "--sandbox", is_flag=True, help="Run against the built-in simulator (its own store)."

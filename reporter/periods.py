@@ -17,7 +17,20 @@ from zoneinfo import ZoneInfo
 
 from reporter.errors import UsageError
 
-TimeframeName = Literal["last_month", "this_month", "last_7_days", "last_28_days", "last_90_days"]
+TimeframeName = Literal[
+    "last_month",
+    "this_month",
+    "last_7_days",
+    "last_28_days",
+    "last_90_days",
+    "last_quarter",
+    "this_quarter",
+    "year_to_date",
+    "last_year",
+]
+# The timeframes that name the last closed calendar period: a run catches up on the ones before
+# it too (run/due.py), as it does for months.
+CLOSED_TIMEFRAMES = ("last_month", "last_quarter", "last_year")
 Comparison = Literal["previous_period", "previous_year", "none"]
 
 
@@ -60,10 +73,29 @@ class Period:
         return self.since.day == 1 and self.until == _month_end(self.since)
 
     @property
+    def is_calendar_quarter(self) -> bool:
+        return (
+            self.since.day == 1
+            and self.since.month % 3 == 1
+            and self.until == _month_end(self.since.replace(month=self.since.month + 2))
+        )
+
+    @property
+    def is_calendar_year(self) -> bool:
+        return self.since == dt.date(self.since.year, 1, 1) and self.until == dt.date(
+            self.since.year, 12, 31
+        )
+
+    @property
     def label(self) -> str:
-        """`2026-10` for a calendar month, else `2026-10-01..2026-10-15`."""
+        """`2026-10` for a calendar month, `2026-Q3` for a quarter, `2026` for a year, else
+        `2026-10-01..2026-10-15`."""
         if self.is_calendar_month:
             return f"{self.since:%Y-%m}"
+        if self.is_calendar_quarter:
+            return f"{self.since.year}-Q{(self.since.month - 1) // 3 + 1}"
+        if self.is_calendar_year:
+            return f"{self.since.year}"
         return f"{self.since.isoformat()}..{self.until.isoformat()}"
 
     def __str__(self) -> str:
@@ -120,6 +152,15 @@ def _month_of(year: int, month: int) -> Period:
     return Period(first, _month_end(first))
 
 
+def _quarter_of(year: int, quarter: int) -> Period:
+    first = dt.date(year, 3 * quarter - 2, 1)
+    return Period(first, _month_end(first.replace(month=first.month + 2)))
+
+
+def _year_of(year: int) -> Period:
+    return Period(dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+
 def today_in(timezone: str, now: dt.datetime) -> dt.date:
     """The day it is at ``now`` in ``timezone``: the one definition of "today"."""
     return now.astimezone(ZoneInfo(timezone)).date()
@@ -153,6 +194,17 @@ def resolve(timeframe: TimeframeName | Span, today: dt.date) -> Period:
         return _month_of(previous.year, previous.month)
     if timeframe == "this_month":
         return Period(today.replace(day=1), today)
+    quarter = (today.month - 1) // 3 + 1
+    if timeframe == "last_quarter":
+        return (
+            _quarter_of(today.year - 1, 4) if quarter == 1 else _quarter_of(today.year, quarter - 1)
+        )
+    if timeframe == "this_quarter":
+        return Period(_quarter_of(today.year, quarter).since, today)
+    if timeframe == "year_to_date":
+        return Period(dt.date(today.year, 1, 1), today)
+    if timeframe == "last_year":
+        return _year_of(today.year - 1)
     days = _ROLLING_DAYS[timeframe]
     return Period(today - dt.timedelta(days=days), today - dt.timedelta(days=1))
 
@@ -170,23 +222,37 @@ def comparison(period: Period, compare: Comparison) -> Period | None:
         return None
     if compare == "previous_year":
         return Period(_shift_year(period.since, -1), _shift_year(period.until, -1))
+    previous = period.since - dt.timedelta(days=1)
     if period.is_calendar_month:
-        previous = period.since - dt.timedelta(days=1)
         return _month_of(previous.year, previous.month)
+    if period.is_calendar_quarter:
+        return _quarter_of(previous.year, (previous.month - 1) // 3 + 1)
+    if period.is_calendar_year:
+        return _year_of(previous.year)
+    if period.since == dt.date(period.since.year, 1, 1):
+        # the year to date: the same days of the year before (the days just before would be
+        # the end of last year, which no one compares a year's start with)
+        return Period(_shift_year(period.since, -1), _shift_year(period.until, -1))
     length = dt.timedelta(days=period.days)
     return Period(period.since - length, period.until - length)
 
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)
+_YEAR = re.compile(r"^(\d{4})$")
 _RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
 
 
 def parse_period(text: str) -> Period:
-    """Parse a `--period` argument: `2026-10` or `2026-10-01..2026-10-31`."""
+    """Parse a `--period` argument: `2026-10`, `2026-Q3`, `2026` or `2026-10-01..2026-10-31`."""
     if match := _MONTH.match(text):
         year, month = int(match[1]), int(match[2])
         if 1 <= month <= 12:
             return _month_of(year, month)
+    elif match := _QUARTER.match(text):
+        return _quarter_of(int(match[1]), int(match[2]))
+    elif (match := _YEAR.match(text)) and int(match[1]) >= 1:
+        return _year_of(int(match[1]))
     elif match := _RANGE.match(text):
         try:
             since, until = dt.date.fromisoformat(match[1]), dt.date.fromisoformat(match[2])
@@ -196,4 +262,4 @@ def parse_period(text: str) -> Period:
             if since <= until:
                 return Period(since, until)
             raise ValueError(f"period {text!r}: {since} is after {until}")
-    raise ValueError(f"period {text!r}: expected YYYY-MM or YYYY-MM-DD..YYYY-MM-DD")
+    raise ValueError(f"period {text!r}: expected YYYY-MM, YYYY-Qn, YYYY or YYYY-MM-DD..YYYY-MM-DD")

@@ -60,8 +60,11 @@ def test_builtins_equal_hand_computed_values_on_the_sandbox(october: Dataset) ->
     assert _account_values(ds, "total_interactions") == [4321.0, 173.0]
     assert _account_values(ds, "reach") == [64648.0, 7209.0]
     assert ds.account.followers_count == 11889
-    # Reach is unique accounts: the longest window (64648), never 64648 + 7209.
-    assert _evaluate(ds, "engagement_rate").value == pytest.approx((4321 + 173) / 64648)
+    # Reach is unique accounts: the longest window (64648), never 64648 + 7209; and the
+    # interactions it is divided by are those of the same 30 days (4321), not of all 31 days.
+    rate = _evaluate(ds, "engagement_rate")
+    assert rate.value == pytest.approx(4321 / 64648)
+    assert rate.coverage is not None and rate.coverage.days == 30
     assert _evaluate(ds, "engagement_rate_followers").value == pytest.approx(4494 / 11889)
     assert _account_values(ds, "follows_and_unfollows", "FOLLOWER") == [366.0, 11.0]
     assert _account_values(ds, "follows_and_unfollows", "NON_FOLLOWER") == [340.0, 13.0]

@@ -71,10 +71,17 @@ def _disjoint(windows: Sequence[tuple[dt.datetime, dt.datetime]]) -> bool:
     return all(a[1] <= b[0] for a, b in itertools.pairwise(windows))
 
 
-def account_total(ds: Dataset, metric: str, *, additive: bool) -> Total:
-    """The account's total of ``metric`` over the dataset's period, or None with the reason."""
+def account_total(
+    ds: Dataset, metric: str, *, additive: bool, window: Coverage | None = None
+) -> Total:
+    """The account's total of ``metric`` over the dataset's period, or None with the reason.
+    With ``window``: over that one window only, when Meta answered for it (else as without)."""
     account = ds.account.id
     windows = window_totals(ds.for_object(account, metric))
+    if window is not None:
+        same = [o for o in windows if (o.since, o.until) == (window.since, window.until)]
+        if same:
+            return Total(sum(o.value for o in same), window)
     if windows:
         chosen, coverage = pick_windows(windows, additive)
         return Total(sum(o.value for o in chosen), coverage)

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from reporter.catalogue import Catalogue
 from reporter.dataset import Dataset, MediaItem, totals
+from reporter.dataset.totals import Coverage
 from reporter.derived import Definition
 from reporter.derived.best_time import best_time
 from reporter.derived.formula import Aggregate, Binary, Expr, FormulaError, Num, Ref, Unary
@@ -43,6 +44,7 @@ class Evaluator:
         self.resolver = Resolver(definitions, catalogue)
         self.rank_by = rank_by
         self._account: dict[str, Value] = {}
+        self._window: Coverage | None = None  # the days every account total is taken over
 
     # --- entry points --------------------------------------------------------------------------
 
@@ -67,7 +69,33 @@ class Evaluator:
         expr = self.resolver.expr(name)
         if isinstance(expr, FormulaError):
             return _na(f"The formula of {definition.title} cannot be read: {expr}.")
-        return self._eval(expr, item, stack | {name})
+        if item is not None or self._window is not None:
+            return self._eval(expr, item, stack | {name})
+        window = self._shared_window(expr)
+        if window is None:
+            return self._eval(expr, item, stack | {name})
+        # A unique count (reach) covers only part of the period (Meta's 30-day cap on a
+        # quarter, a 31-day month): a ratio of it with a total over the whole period would be
+        # inflated, so every total of the formula is taken over the same days.
+        self._window = window
+        try:
+            return replace(self._eval(expr, item, stack | {name}), coverage=window)
+        finally:
+            self._window = None
+
+    def _shared_window(self, expr: Expr) -> Coverage | None:
+        """The window of the narrowest partial unique total the formula uses, if any."""
+        found: list[Coverage] = []
+        for ref in _refs(expr):
+            metric = self.cat.get("account", ref.name)
+            if ref.value is not None or metric is None or metric.additive:
+                continue
+            total = totals.account_total(self.ds, ref.name, additive=False)
+            if total.value is not None and total.coverage.days is not None:
+                found.append(total.coverage)
+        period_days = (self.ds.until - self.ds.since).days + 1
+        partial = [c for c in found if c.days is not None and c.days < period_days]
+        return min(partial, key=lambda c: c.days or 0) if partial else None
 
     def _rank_value(self, item: MediaItem, rank_by: str) -> float | None:
         """A post's value of ``media.rank_by``: a derived media metric or a fetched one."""
@@ -129,6 +157,12 @@ class Evaluator:
             return _na(f"{ref.text} is not an account metric.")
         if ref.value is None:
             total = totals.account_total(ds, ref.name, additive=metric.additive)
+            if self._window is not None and metric.additive:
+                total = (
+                    totals.account_total(ds, ref.name, additive=True, window=self._window)
+                    if total.value is not None
+                    else total
+                )
             if total.value is None:
                 return _na(f"{metric.title}: {total.reason or 'no value'}")
             return Value(total.value)
@@ -192,6 +226,17 @@ class Evaluator:
         else:
             result = max(values) if expr.function == "max" else min(values)
         return Value(result, sample=sample)
+
+
+def _refs(expr: Expr) -> list[Ref]:
+    """The account references of a formula (not those inside aggregates over media)."""
+    if isinstance(expr, Ref):
+        return [expr]
+    if isinstance(expr, Unary):
+        return _refs(expr.operand)
+    if isinstance(expr, Binary):
+        return _refs(expr.left) + _refs(expr.right)
+    return []
 
 
 def _describe(expr: Expr) -> str:

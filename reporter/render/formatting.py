@@ -132,9 +132,14 @@ class Formatter:
         return f"{text} {zone}" if zone else text
 
     def period(self, period: Period) -> str:
-        """October 2026 for a calendar month, else Oct 1 – 15, 2026."""
+        """October 2026 for a calendar month, Q3 2026 for a quarter, 2026 for a year, else
+        Oct 1 – 15, 2026."""
         if period.is_calendar_month:
             return dates.format_skeleton("yMMMM", period.since, locale=self.locale)
+        if period.is_calendar_quarter:
+            return dates.format_skeleton("yQQQ", period.since, locale=self.locale)
+        if period.is_calendar_year:
+            return dates.format_skeleton("y", period.since, locale=self.locale)
         return self.interval(period.since, period.until)
 
     def interval(self, since: dt.date, until: dt.date) -> str:

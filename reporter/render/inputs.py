@@ -80,7 +80,8 @@ class Inputs:
         """The period's total of an account metric, or a derived metric's value."""
         if self.definition("account", name) is not None:
             got = self.derived_value(ds, name)
-            return totals.Total(got.value, reason=got.reason or None, source="derived")
+            coverage = got.coverage or totals.Coverage()
+            return totals.Total(got.value, coverage, reason=got.reason or None, source="derived")
         metric = self.metric("account", name)
         if metric is not None and metric.net and metric.required_breakdown:
             return self.account_parts(ds, name)[0]

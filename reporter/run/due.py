@@ -3,7 +3,7 @@ spec that is due, so a run on any day (a daily cron line) catches up on what an 
 or missed, and sends each exactly once (the ledger skips what went out).
 
 The spec's timeframe decides the kind of period: ``last_month`` looks back over the last
-``LOOK_BACK`` calendar months; every other timeframe has the one period it resolves to today. A
+``LOOK_BACK`` calendar months (``last_quarter`` and ``last_year`` over quarters and years); every other timeframe has the one period it resolves to today. A
 period is due once it is over in the spec's timezone and, unless ``[quality]
 wait_for_settling = false``, Meta's 48-hour settling window after it has closed (predicted from
 the dates alone, so `--dry-run` says it too; the data-quality rules check the fetched data
@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from reporter.dataset import META_TIMEZONE
-from reporter.periods import Period, resolve, today_in
+from reporter.periods import CLOSED_TIMEFRAMES, Period, resolve, today_in
 from reporter.run.report import Report
 from reporter.spec.models import Spec
 from reporter.store.database import Store
 
-LOOK_BACK = 2  # calendar months a `last_month` spec looks back over: the last closed two
+LOOK_BACK = 2  # periods a `last_month` (`last_quarter`, `last_year`) spec looks back over
 _UTC_FORMAT = "%Y-%m-%d %H:%M UTC"
 
 
@@ -41,9 +41,9 @@ def candidates(spec: Spec, now: dt.datetime, settle_hours: int) -> list[Candidat
     """The periods a run at ``now`` considers, oldest first."""
     newest = resolve(spec.report.timeframe, today_in(spec.report.timezone, now))
     periods = [newest]
-    if spec.report.timeframe == "last_month":
+    if (timeframe := spec.report.timeframe) in CLOSED_TIMEFRAMES:
         for _ in range(LOOK_BACK - 1):
-            periods.insert(0, resolve("last_month", periods[0].since))
+            periods.insert(0, resolve(timeframe, periods[0].since))
     found = []
     for period in periods:
         end = period_end(period, spec.report.timezone)
