@@ -96,8 +96,10 @@ def test_a_quarter_report_says_which_days_its_unique_counts_cover(tmp_path: Path
     assert 'timeframe = "last_quarter"' in spec
     (tmp_path / "q.toml").write_text(spec, encoding="utf-8")
     ran = run_cli(
-        ["render", str(tmp_path / "q.toml"), "--sandbox", "--out", str(tmp_path / "out"),
-         "--now", "2026-12-02T12:00:00+00:00"],  # fmt: skip
+        [
+            *("render", str(tmp_path / "q.toml"), "--sandbox", "--out", str(tmp_path / "out")),
+            *("--now", "2026-12-02T12:00:00+00:00"),
+        ],
         env={"REPORTER_STORE": str(tmp_path / "store.sqlite3"), "XDG_STATE_HOME": str(tmp_path)},
     )
     assert ran.status == 0, ran.output

@@ -3,7 +3,8 @@ spec that is due, so a run on any day (a daily cron line) catches up on what an 
 or missed, and sends each exactly once (the ledger skips what went out).
 
 The spec's timeframe decides the kind of period: ``last_month`` looks back over the last
-``LOOK_BACK`` calendar months (``last_quarter`` and ``last_year`` over quarters and years); every other timeframe has the one period it resolves to today. A
+``LOOK_BACK`` calendar months (``last_quarter`` and ``last_year`` over quarters and years);
+every other timeframe has the one period it resolves to today. A
 period is due once it is over in the spec's timezone and, unless ``[quality]
 wait_for_settling = false``, Meta's 48-hour settling window after it has closed (predicted from
 the dates alone, so `--dry-run` says it too; the data-quality rules check the fetched data

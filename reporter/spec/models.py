@@ -42,7 +42,8 @@ class Report(_Section):
         "last_month",
         description=(
             "Reporting period: `last_month`, `this_month`, `last_7_days`, `last_28_days`, "
-            "`last_90_days`, `last_quarter`, `this_quarter`, `year_to_date`, `last_year`, or `{ since = 2026-10-01, until = 2026-10-31 }`; resolved in the "
+            "`last_90_days`, `last_quarter`, `this_quarter`, `year_to_date`, `last_year`, or "
+            "`{ since = 2026-10-01, until = 2026-10-31 }`; resolved in the "
             "spec's timezone on the day of the run."
         ),
     )
