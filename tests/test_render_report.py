@@ -16,7 +16,7 @@ import pypdf
 import pytest
 from support import render as rs
 
-from reporter.dataset import Dataset
+from reporter.dataset import Dataset, totals
 from reporter.render import render_report
 from reporter.render.formatting import Formatter
 from reporter.spec.models import Spec
@@ -189,6 +189,27 @@ def test_csv_holds_every_table_with_raw_values(normal: tuple[Rendered, Dataset, 
     reel = next(m for m in current.media if m.product_type == "REELS")
     watch = current.total(reel.id, "ig_reels_avg_watch_time")
     assert f"{reel.timestamp.isoformat()},Average watch time,{int(watch or 0)}" in text
+
+
+@pytest.mark.slow
+def test_csv_carries_the_kpi_totals_and_their_comparison(
+    normal: tuple[Rendered, Dataset, Dataset],
+) -> None:
+    import csv
+    import io
+
+    rendered, current, previous = normal
+    rows = list(csv.DictReader(io.StringIO(rendered.paths["csv"].read_text("utf-8-sig"))))
+    kpis = {(r["row"], r["column"]): r["value"] for r in rows if r["table"] == "kpis"}
+    views = totals.account_total(current, "views", additive=True).value
+    before = totals.account_total(previous, "views", additive=True).value
+    assert views is not None and before is not None
+    columns = [c for (row, c) in kpis if row == "Views"]
+    assert len(columns) == 5  # value, comparison, change, change (fraction), note
+    assert float(kpis[("Views", columns[0])]) == views
+    assert float(kpis[("Views", columns[1])]) == before
+    assert float(kpis[("Views", "change")]) == views - before
+    assert float(kpis[("Views", "change (fraction)")]) == pytest.approx((views - before) / before)
 
 
 @pytest.mark.slow

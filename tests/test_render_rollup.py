@@ -48,3 +48,29 @@ def test_rollup_sums_views_and_never_reach() -> None:
     assert f"({handles})" in html and "@@" not in html  # meta description and cover
     reach = [totals.account_total(ds, "reach", additive=False).value or 0 for ds in datasets]
     assert f"{int(sum(reach)):,}" not in html  # the sum of reach appears nowhere
+
+
+def test_rollup_csv_has_the_table_by_account() -> None:
+    import csv
+    import io
+
+    from reporter.render import write
+
+    spec = _spec()
+    datasets = [rs.dataset(seed=1), rs.dataset(seed=2, scale=0.4)]
+    reports = [
+        make_inputs(
+            spec, account, ds, None, catalogue=rs.CATALOGUE, thumbnails={}, now=rs.FETCHED_AT
+        )
+        for account, ds in zip(spec.accounts, datasets, strict=True)
+    ]
+    values = rollup.build("Acme group", reports)
+    rendered = render_context(spec, values, reports[0].period_label, "Acme group", None)
+    rows = list(csv.DictReader(io.StringIO(write.tables_csv(rendered.tables).decode("utf-8-sig"))))
+    views = sum(totals.account_total(ds, "views", additive=True).value or 0 for ds in datasets)
+    total = [r for r in rows if r["row"] == "Views" and r["column"] == "All 2 accounts"]
+    assert [float(r["value"]) for r in total] == [views]
+    reach = [r for r in rows if r["row"] == "Accounts reached"]
+    assert {r["column"] for r in reach} == {"Acme Coffee Roasters", "Acme Berlin", "All 2 accounts"}
+    # unique accounts are never summed: the total cell stays empty (a number column)
+    assert next(r for r in reach if r["column"] == "All 2 accounts")["value"] == ""

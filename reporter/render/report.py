@@ -152,6 +152,7 @@ def collect_tables(values: Mapping[str, Any]) -> Iterator[Table]:
 
     for name, _ in context.SECTIONS:
         yield from walk(values.get(name))
+    yield from walk(values.get("rollup"))  # a roll-up's context: its table by account
 
 
 def render_report(

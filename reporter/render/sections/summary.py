@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reporter.dataset import Dataset, meta_days, totals
-from reporter.render.model import Highlight, Kpi, Trend
+from reporter.render.model import Cell, Highlight, Kpi, Table, Trend
 from reporter.render.sections.trends import label
 
 if TYPE_CHECKING:
@@ -29,6 +29,7 @@ class Summary:
     highlights: tuple[Highlight, ...]
     comparison: str | None
     fetched: str = ""  # when the data was fetched: a report says how fresh its figures are
+    table: Table | None = None  # the KPI figures, raw, for the CSV (the cards show them)
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,45 @@ def build(inputs: Inputs) -> Summary:
     figures = [_figure(inputs, name) for name in inputs.spec.account_metrics.metrics]
     kpis = tuple(_kpi(inputs, f) for f in figures)
     fetched = inputs.fmt.datetime(inputs.current.fetched_at)
-    return Summary(kpis, tuple(_highlights(inputs, figures)), inputs.comparison_label, fetched)
+    highlights = tuple(_highlights(inputs, figures))
+    table = kpi_table(inputs, [(f.metric, f.current, f.previous) for f in figures], kpis)
+    return Summary(kpis, highlights, inputs.comparison_label, fetched, table)
+
+
+def kpi_table(
+    inputs: Inputs,
+    figures: list[tuple[str, totals.Total, totals.Total | None]],
+    kpis: tuple[Kpi, ...],
+) -> Table:
+    """The KPI cards as rows: the period's value, the comparison's, the change (raw numbers in
+    the CSV: a percentage is a fraction, 0.082 for +8.2 %), and which days a total covers."""
+    rows = []
+    for (metric, current, previous), kpi in zip(figures, kpis, strict=True):
+        definition = inputs.definition("account", metric)
+        if definition is not None and definition.kind == "best_time":  # a weekday, not a number
+            rows.append((Cell(kpi.title), Cell(kpi.full_value), Cell(kpi.comparison_note),
+                         Cell(""), Cell(""), Cell(kpi.coverage)))  # fmt: skip
+            continue
+        before = previous.value if previous is not None else None
+        delta, ratio = change(current.value, before)
+        rows.append(
+            (
+                Cell(kpi.title),
+                Cell(kpi.full_value, _raw(current.value), numeric=True),
+                Cell(kpi.previous, _raw(before), numeric=True),
+                Cell(kpi.delta, _raw(delta), numeric=True),
+                Cell(kpi.delta_percent, _raw(ratio), numeric=True),
+                Cell(kpi.coverage or kpi.reason),
+            )
+        )
+    period = inputs.period_label
+    columns = ("", period, inputs.comparison_label or "comparison", "change", "change (fraction)",
+               "note")  # fmt: skip
+    return Table("kpis", "Summary", columns, tuple(rows))
+
+
+def _raw(value: float | None) -> float | str:
+    return "" if value is None else value
 
 
 def _figure(inputs: Inputs, name: str) -> _Figure:
