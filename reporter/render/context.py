@@ -12,6 +12,7 @@ from typing import Any
 
 from reporter.render.inputs import Inputs
 from reporter.render.sections import (
+    campaigns,
     commentary,
     content,
     cover,
@@ -32,6 +33,7 @@ SECTIONS: tuple[tuple[str, SectionBuilder], ...] = (
     ("breakdowns", trends.breakdowns),
     ("audience", trends.audience),
     ("content", content.build),
+    ("campaigns", campaigns.build),
     ("notes", notes.build),
 )
 

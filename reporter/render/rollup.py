@@ -86,6 +86,7 @@ def build(name: str, reports: Sequence[Inputs]) -> dict[str, Any]:
         "breakdowns": (),
         "audience": (),
         "content": None,
+        "campaigns": (),
         "rollup": Rollup(name, table, tuple(r.account.name for r in reports)),
         "notes": Notes(tuple(notes.metric_notes(first)), (), tuple(data_notes)),
     }

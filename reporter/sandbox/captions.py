@@ -39,6 +39,10 @@ HOSTILE = (
     "</p><h1>Shouting</h1> & ampersands &amp; entities &lt;b&gt;",
     "A \"quoted\" caption with 'single' quotes and a back\\slash",
 )
+# The demo world's campaign: posts opened with these carry its hashtag (chosen without drawing
+# from the random stream, so every other simulated value stays as it was).
+CAMPAIGN_TAG = "#autumnblend"
+CAMPAIGN_OPENERS = ("Fresh batch", "Weekend special")
 TAGS = ("#coffee", "#specialtycoffee", "#bakery", "#outdoors", "#hamburg", "#パン", "#مقهى")
 
 
@@ -49,10 +53,14 @@ def caption(rng: random.Random, *, hostile: bool) -> str | None:
     roll = rng.random()
     if roll < 0.06:
         return None
-    parts = [f"{rng.choice(OPENERS)}: {rng.choice(TOPICS)} {rng.choice(EMOJI)}"]
+    opener = rng.choice(OPENERS)
+    parts = [f"{opener}: {rng.choice(TOPICS)} {rng.choice(EMOJI)}"]
     if roll < 0.35:
         parts.append(rng.choice(FOREIGN))
     if roll > 0.8:
         parts.append("\n\nLine two, after a blank line.")
-    parts.append(" ".join(rng.sample(TAGS, k=rng.randint(1, 3))))
+    tags = rng.sample(TAGS, k=rng.randint(1, 3))
+    if opener in CAMPAIGN_OPENERS:
+        tags.append(CAMPAIGN_TAG)
+    parts.append(" ".join(tags))
     return "\n".join(parts)

@@ -124,6 +124,33 @@ class Audience(_Section):
     )
 
 
+class Campaign(_Section):
+    """Posts an agency reports on together: a campaign, a launch, a collaboration."""
+
+    name: str = Field(min_length=1, description="The campaign's name, shown in the report.")
+    media: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Posts by media id (`17900000000000001`) or permalink "
+            "(`https://www.instagram.com/p/…/`)."
+        ),
+    )
+    hashtags: list[str] = Field(
+        default_factory=list,
+        description='Posts whose caption has one of these hashtags: `["#autumnblend"]`.',
+    )
+    caption: list[str] = Field(
+        default_factory=list,
+        description="Posts whose caption contains one of these texts (any case).",
+    )
+    since: dt.date | None = Field(
+        None, description="Only posts published on or after this day (the spec's timezone)."
+    )
+    until: dt.date | None = Field(
+        None, description="Only posts published on or before this day (the spec's timezone)."
+    )
+
+
 class Media(_Section):
     product_types: list[ProductType] = Field(
         default_factory=lambda: list[ProductType](["FEED", "REELS"]),
@@ -141,6 +168,15 @@ class Media(_Section):
     )
     top: int = Field(5, ge=0, le=50, description="How many top media to show (0: none).")
     rank_by: str = Field("views", description="Media metric the top media are ranked by.")
+    campaigns: list[Campaign] = Field(
+        default_factory=list,
+        description=(
+            "Campaigns (`[[media.campaigns]]`): posts chosen by id or permalink, hashtag, "
+            "caption text and a date sub-range; each gets its totals in the report. A post "
+            "matches when it matches any of `media`, `hashtags`, `caption` (all posts when none "
+            "is given) and lies within `since`–`until`."
+        ),
+    )
 
 
 class Output(_Section):
