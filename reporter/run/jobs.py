@@ -42,13 +42,13 @@ class RenderJob:
 @dataclass(frozen=True)
 class Rendered:
     files: tuple[Path, ...]
-    pdf: bytes | None
+    pdf: Path | None  # a path, not bytes: the run process holds no PDF between reports
     headline: Headline | None
     seconds: float
 
 
 def render_job(job: RenderJob) -> Rendered:
-    """Write the report's files; return them, the PDF's bytes and the e-mail's figures.
+    """Write the report's files; return them, the PDF's path and the e-mail's figures.
     A full disk or a read-only output folder fails this report only (a MachineError)."""
     try:
         return _render(job)
@@ -86,7 +86,7 @@ def _render(job: RenderJob) -> Rendered:
         )
     return Rendered(
         tuple(files),
-        pdf.read_bytes() if pdf is not None else None,
+        pdf,
         figures,
         time.monotonic() - started,
     )
@@ -127,6 +127,7 @@ def deliver_report(
     Raises SmtpFailed (connection) or MessageTooLarge / MessageTemplateError (nothing sent)."""
     assert rendered.pdf is not None and rendered.headline is not None and spec.delivery
     body = compose(spec, account, period, rendered.headline, spec_dir=spec_dir, sandbox=sandbox)
+    pdf = rendered.pdf.read_bytes()  # read per report as it is sent, dropped after
     domain = parseaddr(config.sender)[1].rpartition("@")[2] or "reporter.invalid"
     outgoing = [
         Outgoing(
@@ -138,7 +139,7 @@ def deliver_report(
                 subject=body.subject,
                 text=body.text,
                 html=body.html,
-                attachment=(body.attachment_name, rendered.pdf),
+                attachment=(body.attachment_name, pdf),
                 date=now,
                 message_id=message_id(key, d.recipient.address, d.attempt, domain),
                 max_bytes=config.max_bytes,

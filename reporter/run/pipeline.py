@@ -180,7 +180,8 @@ def _deliver_all(
 ) -> int:
     status = int(ExitStatus.OK)
     for future in cf.as_completed(futures):
-        report = futures[future]
+        # Dropped once delivered: the run holds nothing of a report it is done with.
+        report = futures.pop(future)
         try:
             rendered = future.result()
         except ReporterError as error:
