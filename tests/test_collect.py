@@ -94,9 +94,8 @@ def test_plan_sandbox_with_an_unknown_account_lists_the_sandbox_accounts(tmp_pat
 def test_bad_period_is_a_usage_error(tmp_path: Path) -> None:
     result = run_cli(["plan", str(_spec(tmp_path)), "--period", "October"])
     assert result.exit_code == 2
-    assert "error: --period: period 'October': expected YYYY-MM, YYYY-Qn, YYYY or YYYY-MM-DD..YYYY-MM-DD" in (
-        result.output
-    )
+    expected = "expected YYYY-MM, YYYY-Qn, YYYY or YYYY-MM-DD..YYYY-MM-DD"
+    assert f"error: --period: period 'October': {expected}" in result.output
     assert "Traceback" not in result.output
 
 

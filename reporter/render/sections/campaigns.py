@@ -76,8 +76,7 @@ def _metrics(inputs: Inputs, product_types: set[str]) -> list[str]:
     lists = [
         [
             m
-            for m in media.metrics.get(pt)
-            or inputs.catalogue.default_table_metrics(pt)
+            for m in media.metrics.get(pt) or inputs.catalogue.default_table_metrics(pt)
             if m != "navigation"
         ]
         for pt in media.product_types
