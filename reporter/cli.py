@@ -460,6 +460,18 @@ def approve(
 
 
 @main.command()
+def doctor() -> None:
+    """Check that this machine can make the PDF: the PDF engine loads and, for each script
+    captions come in (accents, Arabic, Chinese, Korean, emoji …), an installed font has it.
+
+    Exit status: 0 all good, 1 a problem (each printed with the package that fixes it).
+    """
+    from reporter.commands.doctor import doctor as command
+
+    sys.exit(command(world=_world()))
+
+
+@main.command()
 @_sandbox_option
 def pending(sandbox: bool) -> None:
     """List the reports that wait: for approval, or held by a data-quality rule, and why."""

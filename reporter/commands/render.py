@@ -19,6 +19,7 @@ from reporter.fetch.target import api_target, fetch_context
 from reporter.periods import Period
 from reporter.plan.build import plan_report
 from reporter.render import rollup
+from reporter.render.fonts import font_warnings
 from reporter.render.formatting import Formatter
 from reporter.render.report import make_inputs, render_context, render_report, write_files
 from reporter.render.sections.commentary import load_commentary
@@ -105,6 +106,7 @@ def _render_outcomes(
     spec_key = str(spec_path.resolve())
     fmt = Formatter(spec.report.locale, spec.report.timezone)
     made: list[tuple[Account, Dataset, Dataset | None, dt.datetime]] = []
+    warned: set[str] = set()  # scripts without a font: one warning, not one a report
     for number, account in enumerate(spec.accounts, start=1):
         mine = [o for o in outcomes if o.unit.account.id == account.id]
         current = next((o for o in mine if o.unit.role == "report"), None)
@@ -129,6 +131,9 @@ def _render_outcomes(
             data, before = current.dataset, previous.dataset if previous is not None else None
             commentary, when = load_commentary(spec, spec_path, label, account.name), world.now
             store.archive(spec_key, account.id, label, data, before, commentary, now=when)
+        for text in font_warnings(data, f"{spec_path.name}: {account.name}",
+                                  commentary=commentary, warned=warned):  # fmt: skip
+            world.err.write(text + "\n")
         if progress is not None:
             progress(f"{account.name} {label}: rendering {number}/{len(spec.accounts)}…")
         try:

@@ -28,6 +28,7 @@ from reporter.errors import ExitStatus, ReporterError, UsageError, crash_log
 from reporter.fetch.execute import Context
 from reporter.fetch.target import api_target, check_sandbox_accounts, fetch_context
 from reporter.periods import report_periods
+from reporter.render.fonts import font_warnings
 from reporter.run.deliver import deliver_one, token_warnings
 from reporter.run.due import Candidate, candidates, look_back
 from reporter.run.fetching import fetch_and_submit
@@ -161,8 +162,13 @@ def _render_and_deliver(
     workers = min(workers, sum(r.needs_render for r in reports))
     with pool_of(workers) as pool:
         futures: dict[cf.Future[Rendered], Report] = {}
+        warned: set[str] = set()  # scripts without a font: one warning a run
 
         def submit(report: Report, job: RenderJob) -> None:
+            where = f"{report.path.name}: {report.account.name}"
+            for text in font_warnings(job.current, where, commentary=job.commentary,
+                                      warned=warned):  # fmt: skip
+                log.note(text)
             futures[pool.submit(render_job, job)] = report
             log.progress(f"rendering {len(futures)} report(s)")
 

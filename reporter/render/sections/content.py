@@ -3,7 +3,6 @@ durations, totals only where Meta's semantics allow adding up) and the stories."
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -40,13 +39,10 @@ def kind(item: MediaItem) -> str:
     return TYPE_NAMES.get((item.product_type, item.media_type), item.product_type.title())
 
 
-# Emoji outside the basic plane, their joiners and variation selectors: the PDF's fonts have no
-# glyphs for them (a box each); excerpts leave them out, the CSV keeps the full caption.
-_EMOJI = re.compile("[\U0001f000-\U0001faff\u200d\ufe0f\U000e0020-\U000e007f]")
-
-
 def excerpt(caption: str | None, limit: int = CAPTION_CHARS) -> str:
-    text = " ".join(_EMOJI.sub("", caption or "").split())
+    """The caption on one line, cut at a word; emoji and every script stay (README: Fonts says
+    which fonts draw them, and the run warns when a script has none). The CSV keeps it whole."""
+    text = " ".join((caption or "").split())
     if len(text) <= limit:
         return text
     return text[: limit - 1].rsplit(" ", 1)[0] + "…"
