@@ -23,6 +23,7 @@ from reporter.render.fonts import font_warnings
 from reporter.render.formatting import Formatter
 from reporter.render.report import make_inputs, render_context, render_report, write_files
 from reporter.render.sections.commentary import load_commentary
+from reporter.run.history import history
 from reporter.run.log import Status, status_world
 from reporter.spec.models import Account, Spec
 from reporter.spec.validate import load_spec
@@ -150,7 +151,10 @@ def _render_outcomes(
                 commentary=commentary,
                 snapshot=fmt.datetime(when),
                 simulated=sandbox,
-            )
+                history=history(store, spec_key=spec_key, account_id=account.id,
+                                period=Period(data.since, data.until), current=data,
+                                months=spec.report.history_months),
+            )  # fmt: skip
         except OSError as error:  # a full disk or a read-only --out: this report only
             if (refused := machine_error(error)) is None:
                 raise

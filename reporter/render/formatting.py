@@ -119,6 +119,10 @@ class Formatter:
         """Axis labels: Oct 5 (en), 5. Okt. (de)."""
         return dates.format_skeleton("MMMd", day, locale=self.locale)
 
+    def short_month(self, day: dt.date) -> str:
+        """Axis labels of months: Oct 2026 (en), Okt. 2026 (de)."""
+        return dates.format_skeleton("yMMM", day, locale=self.locale)
+
     def local(self, moment: dt.datetime) -> dt.datetime:
         return moment.astimezone(self.tz)
 

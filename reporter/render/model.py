@@ -21,6 +21,7 @@ class Cell:
     raw: str | float | None = None  # what the CSV holds; None: same as text
     numeric: bool = False
     detail: str = ""  # a second, smaller line under the text (a caption excerpt)
+    link: str = ""  # the text links here (a post's permalink, checked by inert.post_link)
 
     @property
     def csv(self) -> str | float:
@@ -94,6 +95,7 @@ class MediaCard:
     permalink: str | None
     metrics: tuple[tuple[str, str], ...]  # (title, value)
     rank_value: str
+    link: str = ""  # the permalink when it may be a link (inert.post_link)
 
 
 @dataclass(frozen=True)

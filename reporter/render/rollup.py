@@ -87,6 +87,7 @@ def build(name: str, reports: Sequence[Inputs]) -> dict[str, Any]:
         "audience": (),
         "content": None,
         "campaigns": (),
+        "history": None,
         "rollup": Rollup(name, table, tuple(r.account.name for r in reports)),
         "notes": Notes(tuple(notes.metric_notes(first)), (), tuple(data_notes)),
     }

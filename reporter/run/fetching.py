@@ -14,10 +14,11 @@ from pathlib import Path
 
 from reporter.dataset import Dataset
 from reporter.fetch.execute import Context, Options, Outcome, fetch
-from reporter.periods import today_in
+from reporter.periods import Period, today_in
 from reporter.plan.build import plan
 from reporter.render.sections.commentary import load_commentary
 from reporter.run.deliver import skipped_text
+from reporter.run.history import history
 from reporter.run.holds import (
     held_text,
     hold_reasons,
@@ -63,6 +64,9 @@ def fetch_and_submit(
             out_root=options.out or Path.cwd(), now=when, commentary=commentary,
             headline=report.spec.delivery is not None, catalogue=world.catalogue,
             simulated=options.sandbox,
+            history=history(store, spec_key=report.key.spec, account_id=report.account.id,
+                            period=Period(data.since, data.until), current=data,
+                            months=report.spec.report.history_months),
         )  # fmt: skip
 
     for path in dict.fromkeys(r.path for r in reports):

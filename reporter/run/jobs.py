@@ -13,6 +13,7 @@ from pathlib import Path
 
 from reporter.catalogue import Catalogue
 from reporter.dataset import Dataset
+from reporter.dataset.history import Month
 from reporter.deliver.content import Headline, compose
 from reporter.deliver.gate import Decision, message_id
 from reporter.deliver.smtp import Outgoing, Result, SmtpConfig, make_message, send
@@ -37,6 +38,7 @@ class RenderJob:
     headline: bool  # the e-mail's figures too
     catalogue: Catalogue
     simulated: bool = False  # the sandbox's data: the PDF says so on every page
+    history: tuple[Month, ...] = ()  # the months before, from the store (run/history.py)
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ def _render(job: RenderJob) -> Rendered:
         commentary=job.commentary,
         snapshot=Formatter(job.spec.report.locale, job.spec.report.timezone).datetime(job.now),
         simulated=job.simulated,
+        history=job.history,
     )
     pdf = next((f for f in files if f.suffix == ".pdf"), None)
     figures = None

@@ -67,6 +67,16 @@ class Report(_Section):
         "default",
         description="Report template: `default` or a folder (relative to the spec) of templates.",
     )
+    history_months: int = Field(
+        6,
+        ge=0,
+        le=24,
+        description=(
+            "Months the history section shows, month by month, the report's own last (`12` for "
+            "a year; `0` leaves it out). Figures come from earlier reports and fetches kept in "
+            "the store; a month without any is a gap that says why."
+        ),
+    )
 
 
 class Account(_Section):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reporter.dataset import MediaItem
+from reporter.render.inert import post_link
 from reporter.render.model import Cell, Table
 from reporter.render.sections.content import excerpt, kind
 from reporter.spec.models import Campaign
@@ -119,6 +120,7 @@ def _table(
                 f"{day} · {kind(item)}",
                 item.timestamp.isoformat(),
                 detail=excerpt(item.caption, 70),
+                link=post_link(item.permalink),
             ),
             Cell(item.caption or "", item.caption or ""),
             Cell(item.permalink or "", item.permalink or ""),

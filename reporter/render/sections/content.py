@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from reporter.dataset import MediaItem
 from reporter.render import images
+from reporter.render.inert import post_link
 from reporter.render.model import Cell, MediaCard, Table
 
 if TYPE_CHECKING:
@@ -104,6 +105,7 @@ def _top(inputs: Inputs, items: Sequence[MediaItem]) -> list[MediaCard]:
                 thumbnail=picture or images.PLACEHOLDER,
                 has_picture=picture is not None,
                 permalink=item.permalink,
+                link=post_link(item.permalink),
                 metrics=metrics,
                 rank_value=inputs.fmt.value(value, unit),
             )
@@ -123,7 +125,7 @@ def _metrics_for(inputs: Inputs, product_type: str) -> list[str]:
 def _table(inputs: Inputs, product_type: str, items: list[MediaItem]) -> Table:
     fmt = inputs.fmt
     metrics = _metrics_for(inputs, product_type)
-    columns = ("Post", "Type", "Caption", *(inputs.title("media", m) for m in metrics))
+    columns = ("Post", "Type", "Caption", "Link", *(inputs.title("media", m) for m in metrics))
     rows = []
     for item in items:
         day = fmt.short_date(fmt.local(item.timestamp).date())
@@ -132,9 +134,11 @@ def _table(inputs: Inputs, product_type: str, items: list[MediaItem]) -> Table:
                 f"{day} · {kind(item)}",
                 item.timestamp.isoformat(),
                 detail=excerpt(item.caption, 70),
+                link=post_link(item.permalink),
             ),
             Cell(kind(item)),
             Cell(item.caption or "", item.caption or ""),
+            Cell(item.permalink or "", item.permalink or ""),
         ]
         for metric in metrics:
             value = _value(inputs, item, metric)
@@ -144,7 +148,7 @@ def _table(inputs: Inputs, product_type: str, items: list[MediaItem]) -> Table:
 
     one, many = PRODUCT_NOUNS.get(product_type, ("post", "posts"))
     noun = one if len(items) == 1 else many
-    footer: list[Cell] = [Cell(f"Total, {fmt.number(len(items))} {noun}"), Cell(""), Cell("")]
+    footer: list[Cell] = [Cell(f"Total, {fmt.number(len(items))} {noun}"), *[Cell("")] * 3]
     for metric in metrics:
         footer.append(_total_cell(inputs, items, metric))
     return Table(
@@ -153,8 +157,8 @@ def _table(inputs: Inputs, product_type: str, items: list[MediaItem]) -> Table:
         columns,
         tuple(rows),
         footer=tuple(footer),
-        numeric=(False, False, False, *([True] * len(metrics))),
-        hidden=(False, True, True, *([False] * len(metrics))),
+        numeric=(False, False, False, False, *([True] * len(metrics))),
+        hidden=(False, True, True, True, *([False] * len(metrics))),
     )
 
 
