@@ -460,6 +460,28 @@ def approve(
 
 
 @main.command()
+@click.option(
+    "--queue",
+    "queues",
+    type=click.Choice(["fetch", "render"]),
+    multiple=True,
+    help="The queue(s) to take work from (default: both). Fetching waits on Meta, rendering on "
+    "the CPU: a host may run one worker of each with their own --concurrency.",
+)
+@click.option("--concurrency", type=click.IntRange(1, 256), help="Processes (default: CPUs).")
+def worker(queues: tuple[str, ...], concurrency: int | None) -> None:
+    """Run reports that `reporter run --send` enqueues on REPORTER_BROKER_URL (Celery).
+
+    Workers share only the store (REPORTER_STORE=postgresql://…) and the broker; each reads
+    its tokens and SMTP settings from its own environment or .env.
+    """
+    from reporter.commands.worker import worker as command
+
+    sys.exit(command(queues=queues or ("fetch", "render"), concurrency=concurrency,
+                     world=_world()))  # fmt: skip
+
+
+@main.command()
 def doctor() -> None:
     """Check that this machine can make the PDF: the PDF engine loads and, for each script
     captions come in (accents, Arabic, Chinese, Korean, emoji …), an installed font has it.

@@ -61,6 +61,26 @@ class Settings(BaseSettings):
     render_workers: int | None = Field(
         None, ge=1, le=64, description="Reports rendered at once (default: the number of CPUs)."
     )
+    broker_url: SecretStr | None = Field(
+        None,
+        description=(
+            "Celery broker (`redis://host:6379/0` or `amqp://…`): `reporter run --send` enqueues "
+            "each report for `reporter worker` processes instead of running it here."
+        ),
+    )
+    broker_wait: float = Field(
+        6 * 3600.0,
+        gt=0,
+        description="Seconds `reporter run --send` waits for the workers before it gives up.",
+    )
+    broker_visibility_timeout: float = Field(
+        3600.0,
+        gt=0,
+        description=(
+            "Redis broker: seconds before a task a dead worker took runs again elsewhere "
+            "(longer than the longest report takes)."
+        ),
+    )
     smtp_host: str | None = Field(
         None, description="SMTP server `reporter run --send` delivers through (required to send)."
     )

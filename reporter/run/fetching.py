@@ -82,6 +82,10 @@ def fetch_and_submit(
             elif (kept := _kept(report, store, options, world)) is not None:
                 # Rendered before (a preview, a review, or a failed delivery): that very report.
                 report, archive = kept
+                if options.fetch_only:
+                    log.report(report.line("fetched", "in the archive; rendering on a render "
+                                           "worker"))  # fmt: skip
+                    continue
                 submit(report, job(report, archive.current, archive.previous,
                                    archive.commentary, archive.rendered_at))  # fmt: skip
             else:
@@ -93,6 +97,9 @@ def fetch_and_submit(
                 commentary = load_commentary(report.spec, path, label, report.account.name)
                 store.archive(report.key.spec, report.account.id, label, data, before,
                               commentary, now=world.now)  # fmt: skip
+                if options.fetch_only:  # a render worker takes it from the archive
+                    log.report(report.line("fetched", "fetched; rendering on a render worker"))
+                    continue
                 submit(report, job(report, data, before, commentary, world.now))
 
 
