@@ -44,8 +44,8 @@ def months(tmp_path: Path) -> tuple:  # type: ignore[type-arg]
         current = dataclasses.replace(
             current, account=AccountInfo(rs.ACCOUNT_ID, "acmecoffee", "Acme", followers_count=1302)
         )
-        got = history(store, spec_key=SPEC, account_id=rs.ACCOUNT_ID, period=rs.OCTOBER,
-                      current=current, months=6)  # fmt: skip
+        got = history(store, spec_key=SPEC, account_id=rs.ACCOUNT_ID, current=current,
+                      previous=None, months=6, as_of=rs.FETCHED_AT)  # fmt: skip
     return got, current
 
 
@@ -70,13 +70,29 @@ def test_the_history_section_shows_gaps_with_their_reason(months: tuple) -> None
     section = section[: section.index("</section>")]
     assert "<h2>The last 6 months</h2>" in section
     assert section.count("Before reporting began") == 2  # May, June
-    assert section.count("No figures were collected this month") == 1  # August
+    assert section.count("No report was made for this month") == 1  # August
     assert ">1,180<" in section and ">1,302<" in section
     august = section[section.index("August 2026") :].split("</tr>")[0]
     assert ">0<" not in august and august.count("—") == 5  # dashes, never zeros
     assert "<svg" in section  # the line chart
     assert "Months without figures are gaps in the line." in section
     assert "* Instagram counts accounts reached over at most 30 days" in section
+
+
+def test_a_rerender_ignores_reports_made_after_it_and_uses_its_own_comparison(
+    tmp_path: Path,
+) -> None:
+    with Store.open(tmp_path / "store.sqlite3") as store:
+        september = rs.dataset(rs.SEPTEMBER, seed=9)
+        later = rs.FETCHED_AT + dt.timedelta(days=30)  # a catch-up report of August, made later
+        store.archive(SPEC, rs.ACCOUNT_ID, "2026-08", rs.dataset(_month(2026, 8)), None, None,
+                      now=later)  # fmt: skip
+        current = rs.dataset(rs.OCTOBER)
+        got = history(store, spec_key=SPEC, account_id=rs.ACCOUNT_ID, current=current,
+                      previous=september, months=3, as_of=rs.FETCHED_AT)  # fmt: skip
+    assert [bool(m.gap) for m in got] == [True, False, False]  # August: made after October's
+    assert got[1].values[0] is None  # September from October's comparison: no follower count
+    assert got[1].values[2] is not None and got[1].values[2] > 0
 
 
 def test_one_month_of_figures_is_no_history() -> None:

@@ -152,7 +152,7 @@ def _render_outcomes(
                 snapshot=fmt.datetime(when),
                 simulated=sandbox,
                 history=history(store, spec_key=spec_key, account_id=account.id,
-                                period=Period(data.since, data.until), current=data,
+                                current=data, previous=before, as_of=when,
                                 months=spec.report.history_months),
             )  # fmt: skip
         except OSError as error:  # a full disk or a read-only --out: this report only

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from reporter.dataset import Dataset
 from reporter.fetch.execute import Context, Options, Outcome, fetch
-from reporter.periods import Period, today_in
+from reporter.periods import today_in
 from reporter.plan.build import plan
 from reporter.render.sections.commentary import load_commentary
 from reporter.run.deliver import skipped_text
@@ -65,7 +65,7 @@ def fetch_and_submit(
             headline=report.spec.delivery is not None, catalogue=world.catalogue,
             simulated=options.sandbox,
             history=history(store, spec_key=report.key.spec, account_id=report.account.id,
-                            period=Period(data.since, data.until), current=data,
+                            current=data, previous=before, as_of=when,
                             months=report.spec.report.history_months),
         )  # fmt: skip
 

@@ -26,7 +26,7 @@ TITLES = {
     "posts": "Posts",
 }
 BEFORE = "Before reporting began"
-MISSING = "No figures were collected this month"
+MISSING = "No report was made for this month"
 
 
 @dataclass(frozen=True)
