@@ -11,8 +11,7 @@ from markupsafe import Markup
 
 from reporter.render import charts
 from reporter.render.charts import axis, measure
-from reporter.render.charts.heatmap import LIGHTEST, _shade
-from reporter.render.charts.theme import EMPTY
+from reporter.render.charts.heatmap import EMPTY, LIGHTEST, _shade
 from reporter.render.formatting import Formatter
 
 NS = {"s": "http://www.w3.org/2000/svg"}
@@ -295,8 +294,10 @@ def test_heatmap_leaves_missing_cells_empty_not_zero() -> None:
     by_title = dict((t, f) for f, t in cells)
     assert by_title["Wednesday, 6:00\u202fPM: 50"] == "#1F3A5F"
     assert by_title["Thursday, 6:00\u202fPM: 0"] not in (EMPTY, "#1F3A5F")
-    assert by_title["Monday, 6:00\u202fPM: no data"] == EMPTY
+    assert by_title["Monday, 6:00\u202fPM: no figure"] == EMPTY
     assert sum(1 for f, _ in cells if f == EMPTY) == 7 * 24 - 2
+    assert "no figure" in [_content(t) for t in _texts(_heatmap(grid))]  # the scale says so
+    assert "no figure" not in [_content(t) for t in _texts(_heatmap())]
 
 
 def test_heatmap_hour_labels_fit_their_columns() -> None:
@@ -304,3 +305,11 @@ def test_heatmap_hour_labels_fit_their_columns() -> None:
     hours = [_content(t) for t in _texts(svg) if "M" in _content(t) and ":" in _content(t)]
     assert 4 <= len(hours) <= 12 and hours[0] == "12:00\u202fAM"
     _inside(svg)
+
+
+def test_a_wide_chart_is_drawn_for_the_page_and_for_a_phone() -> None:
+    both = charts.responsive(lambda width: _line(width=width))
+    wide, narrow = re.findall(r'<div class="(chart-\w+)"><svg [^>]*viewBox="0 0 (\d+)', both)
+    assert (wide, narrow) == (("chart-wide", "560"), ("chart-narrow", "380"))
+    _inside(_line(width=380.0))
+    _inside(_heatmap(width=380.0))

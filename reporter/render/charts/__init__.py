@@ -16,6 +16,7 @@ from reporter.render.charts.bars import bars
 from reporter.render.charts.grouped import grouped
 from reporter.render.charts.heatmap import heatmap
 from reporter.render.charts.line import line
+from reporter.render.charts.responsive import responsive
 from reporter.render.charts.theme import Theme
 
-__all__ = ["Theme", "bars", "grouped", "heatmap", "line"]
+__all__ = ["Theme", "bars", "grouped", "heatmap", "line", "responsive"]

@@ -13,8 +13,8 @@ from reporter.render.charts import axis, measure, svg
 from reporter.render.charts.legend import Item, legend
 from reporter.render.charts.theme import AXIS, GRID, Theme
 
-WIDTH = 600.0
-HEIGHT = 220.0
+WIDTH = 560.0  # responsive.WIDE
+HEIGHT = 210.0
 HATCHED = (1, 3)  # the groups drawn with a hatch over their shade
 
 
@@ -24,24 +24,26 @@ def grouped(
     groups: Sequence[tuple[str, Sequence[float]]],
     *,
     theme: Theme,
+    width: float = WIDTH,
 ) -> Markup:
     size = theme.font_size
     shades = theme.shades
-    # One id per chart (several charts share a page): derived from the content, so stable.
-    key = hashlib.sha1(repr((label, categories, groups)).encode()).hexdigest()[:10]
+    # One id per drawing (a page has several charts, and each wide chart twice: a browser does
+    # not paint a pattern whose first definition is in the hidden drawing); from the content.
+    key = hashlib.sha1(repr((label, categories, groups, width)).encode()).hexdigest()[:10]
     pattern = f"hatch-{key}"
     parts = [_hatch(pattern)]
     items = [
         Item(name, shades[i % len(shades)], "box", pattern if i % 4 in HATCHED else None)
         for i, (name, _) in enumerate(groups)
     ]
-    markup, used = legend(items, x=0, y=0, room=WIDTH, size=size)
+    markup, used = legend(items, x=0, y=0, room=width, size=size)
     parts.append(markup)
     values = [v for _, vs in groups for v in vs]
     ticks = axis.ticks(min(values, default=0), max(values, default=0), integer=axis.whole(values))
     texts = axis.labels(ticks, theme)
     left = max(measure.width(t, size) for t in texts) + 8
-    right = WIDTH - 4
+    right = width - 4
     slot = (right - left) / max(len(categories), 1)
     wrapped = [measure.wrap(c, slot - 4, size) for c in categories]
     lines = max((len(w) for w in wrapped), default=1)
@@ -76,7 +78,7 @@ def grouped(
                     title=categories[c] if r == 0 else None,
                 )
             )
-    return svg.document(label, WIDTH, HEIGHT, parts, size=size)
+    return svg.document(label, width, HEIGHT, parts, size=size)
 
 
 def _hatch(pattern: str) -> str:

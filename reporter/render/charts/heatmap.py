@@ -1,6 +1,7 @@
 """A grid of shaded cells, rows × columns (weekday × hour for the best time to post): the darker
-the cell, the higher its value. A cell without a value is left pale grey, apart from the scale,
-and never drawn as a zero. Column labels are written every few columns, as many as fit."""
+the cell, the higher its value. A cell without a value is left empty (white, outlined), apart
+from every shade of the scale, and never drawn as a zero. Column labels are written every few
+columns, as many as fit."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from collections.abc import Sequence
 from markupsafe import Markup
 
 from reporter.render.charts import measure, svg
-from reporter.render.charts.theme import EMPTY, MUTED, Theme
+from reporter.render.charts.theme import AXIS, MUTED, Theme
 
-WIDTH = 600.0
+WIDTH = 560.0  # responsive.WIDE
 STEPS = 5  # swatches in the scale under the grid
-LIGHTEST = 0.08  # the lowest value's share of the primary colour (white would read as empty)
+LIGHTEST = 0.12  # the lowest value's share of the primary colour (white reads as empty)
+EMPTY = "#FFFFFF"
 
 
 def heatmap(
@@ -25,14 +27,15 @@ def heatmap(
     *,
     theme: Theme,
     every: int = 3,
+    width: float = WIDTH,
 ) -> Markup:
     """``values[r][c]`` is row ``r``'s value in column ``c`` (``None``: no value)."""
     size = theme.font_size
     known = [v for row in values for v in row if v is not None]
     lo, hi = min(known, default=0.0), max(known, default=0.0)
-    names = [measure.fit(r, WIDTH * 0.25, size) for r in rows]
+    names = [measure.fit(r, width * 0.25, size) for r in rows]
     left = max((measure.width(n, size) for n in names), default=0.0) + 8
-    cell_w = (WIDTH - left - 2) / max(len(columns), 1)
+    cell_w = (width - left - 2) / max(len(columns), 1)
     cell_h = size * 1.6
     parts: list[str] = []
     for r, (name, full) in enumerate(zip(names, rows, strict=True)):
@@ -40,24 +43,27 @@ def heatmap(
         parts.append(svg.text(left - 6, y + cell_h / 2, name, size, anchor="end", title=full))
         for c, column in enumerate(columns):
             value = values[r][c] if c < len(values[r]) else None
-            fill = EMPTY if value is None else _shade(theme.primary, _share(value, lo, hi))
-            said = "no data" if value is None else axis_text(theme, value)
+            said = "no figure" if value is None else axis_text(theme, value)
             tip = svg.tag("title", {}, svg.esc(f"{full}, {column}: {said}"))
-            cell = svg.rect(
-                left + c * cell_w, y, cell_w, cell_h, fill, stroke="#FFFFFF", stroke_width=1
-            )
+            x = left + c * cell_w
+            if value is None:
+                cell = _empty(x, y, cell_w, cell_h)
+            else:
+                fill = _shade(theme.primary, _share(value, lo, hi))
+                cell = svg.rect(x, y, cell_w, cell_h, fill, stroke="#FFFFFF", stroke_width=1)
             parts.append(svg.tag("g", {}, cell + tip))
     grid_bottom = len(rows) * cell_h
     widest = max((measure.width(c, size) for c in columns), default=0.0)
     every = max(every, 1, math.ceil((widest + size * 0.8) / cell_w))
     for c in range(0, len(columns), every):
         half = measure.width(columns[c], size) / 2
-        centre = min(max(left + (c + 0.5) * cell_w, half + 1), WIDTH - half - 1)
+        centre = min(max(left + (c + 0.5) * cell_w, half + 1), width - half - 1)
         parts.append(svg.text(centre, grid_bottom + size * 1.0, columns[c], size, anchor="middle"))
     scale_top = grid_bottom + size * 2.2
-    parts += _scale(theme, lo, hi, left, scale_top, size, bool(known))
+    empty = len(known) < sum(len(columns) for _ in rows)
+    parts += _scale(theme, lo, hi, left, scale_top, size, bool(known), empty)
     height = scale_top + size * 1.4
-    return svg.document(label, WIDTH, height, parts, size=size)
+    return svg.document(label, width, height, parts, size=size)
 
 
 def axis_text(theme: Theme, value: float) -> str:
@@ -66,32 +72,37 @@ def axis_text(theme: Theme, value: float) -> str:
     )
 
 
+def _empty(x: float, y: float, w: float, h: float) -> str:
+    return svg.rect(x + 1, y + 1, w - 2, h - 2, EMPTY, stroke=AXIS, stroke_width=0.8)
+
+
 def _scale(
-    theme: Theme, lo: float, hi: float, x: float, top: float, size: float, any_value: bool
+    theme: Theme,
+    lo: float,
+    hi: float,
+    x: float,
+    top: float,
+    size: float,
+    any_value: bool,
+    empty: bool,
 ) -> list[str]:
-    """The lowest value, swatches from light to dark, the highest value; and the empty cell's
+    """The lowest value, swatches from light to dark, the highest value; then the empty cell's
     swatch when some cells have no value."""
-    if not any_value:
-        return [
-            svg.rect(x, top, size, size, EMPTY),
-            svg.text(x + size + 4, top + size / 2, "no data", size, fill=MUTED),
-        ]
-    low = axis_text(theme, lo)
-    parts = [svg.text(x, top + size / 2, low, size, fill=MUTED)]
-    start = x + measure.width(low, size) + 5
-    for i in range(STEPS):
-        share = i / (STEPS - 1)
-        parts.append(
-            svg.rect(
-                start + i * size * 1.4,
-                top,
-                size * 1.4,
-                size,
-                _shade(theme.primary, LIGHTEST + (1 - LIGHTEST) * share),
-            )
-        )
-    end = start + STEPS * size * 1.4 + 5
-    parts.append(svg.text(end, top + size / 2, axis_text(theme, hi), size, fill=MUTED))
+    parts: list[str] = []
+    if any_value:
+        low = axis_text(theme, lo)
+        parts.append(svg.text(x, top + size / 2, low, size, fill=MUTED))
+        start = x + measure.width(low, size) + 5
+        for i in range(STEPS):
+            shade = _shade(theme.primary, LIGHTEST + (1 - LIGHTEST) * i / (STEPS - 1))
+            parts.append(svg.rect(start + i * size * 1.4, top, size * 1.4, size, shade))
+        x = start + STEPS * size * 1.4 + 5
+        high = axis_text(theme, hi)
+        parts.append(svg.text(x, top + size / 2, high, size, fill=MUTED))
+        x += measure.width(high, size) + size * 1.5
+    if empty:
+        parts.append(_empty(x - 1, top - 1, size * 1.4 + 2, size + 2))
+        parts.append(svg.text(x + size * 1.4 + 5, top + size / 2, "no figure", size, fill=MUTED))
     return parts
 
 

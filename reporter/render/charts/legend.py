@@ -34,10 +34,14 @@ def _swatch(item: Item, x: float, y: float, size: float) -> str:
             },
         )
     box = size * 0.8
-    parts = [svg.rect(x + SWATCH - box, y - box / 2, box, box, item.colour)]
+    parts = [svg.rect(x, y - box / 2, box, box, item.colour)]
     if item.pattern:
-        parts.append(svg.rect(x + SWATCH - box, y - box / 2, box, box, f"url(#{item.pattern})"))
+        parts.append(svg.rect(x, y - box / 2, box, box, f"url(#{item.pattern})"))
     return "".join(parts)
+
+
+def _swatch_width(item: Item, size: float) -> float:
+    return SWATCH if item.kind in ("line", "dash") else size * 0.8
 
 
 def legend(
@@ -49,12 +53,13 @@ def legend(
     parts: list[str] = []
     left, top = x, y
     for item in items:
-        name = measure.fit(item.name, room - SWATCH - GAP, size)
-        used = SWATCH + GAP + measure.width(name, size)
+        swatch = _swatch_width(item, size)
+        name = measure.fit(item.name, room - swatch - GAP, size)
+        used = swatch + GAP + measure.width(name, size)
         if left > x and left + used > x + room:
             left, top = x, top + row
         middle = top + row / 2
         parts.append(_swatch(item, left, middle, size))
-        parts.append(svg.text(left + SWATCH + GAP, middle, name, size, title=item.name))
+        parts.append(svg.text(left + swatch + GAP, middle, name, size, title=item.name))
         left += used + SPACING
     return "".join(parts), (top - y + row) if items else 0.0

@@ -14,8 +14,8 @@ from reporter.render.charts import axis, measure, svg
 from reporter.render.charts.legend import Item, legend
 from reporter.render.charts.theme import AXIS, GREY, GRID, INK, Theme
 
-WIDTH = 600.0
-HEIGHT = 210.0
+WIDTH = 560.0  # responsive.WIDE
+HEIGHT = 200.0
 
 
 def line(
@@ -28,21 +28,22 @@ def line(
     previous_name: str | None,
     theme: Theme,
     tick_every: int = 7,
+    width: float = WIDTH,
 ) -> Markup:
     size = theme.font_size
     parts: list[str] = []
     top = 6.0
     if previous:
         items = [Item(previous_name or "", GREY, "dash"), Item(current_name, theme.primary, "line")]
-        markup, used = legend(items, x=0, y=0, room=WIDTH, size=size)
+        markup, used = legend(items, x=0, y=0, room=width, size=size)
         parts.append(markup)
         top = used + 8
     known = [v for v in (*current, *(previous or ())) if v is not None]
     ticks = axis.ticks(min(known, default=0), max(known, default=0), integer=axis.whole(known))
     texts = axis.labels(ticks, theme)
     left = max(measure.width(t, size) for t in texts) + 8
-    bottom = HEIGHT - size * 1.6
-    right = WIDTH - 4
+    bottom = HEIGHT - size * 1.8
+    right = width - 4
     y = axis.Scale(ticks[0], ticks[-1], bottom, top + size / 2)
     for value, text in zip(ticks, texts, strict=True):
         parts.append(svg.hline(left, right, y(value), AXIS if value == 0 else GRID, 0.7))
@@ -53,11 +54,11 @@ def line(
     def x(index: int) -> float:
         return left + (index + 0.5) * slot
 
-    parts += _x_labels(x_labels, x, slot, size, tick_every, bottom)
+    parts += _x_labels(x_labels, x, slot, size, tick_every, (bottom, width))
     if previous:
         parts += _series(previous, x, y, GREY, 1.3, "4 2.5")
     parts += _series(current, x, y, theme.primary, 2.2, None)
-    return svg.document(label, WIDTH, HEIGHT, parts, size=size)
+    return svg.document(label, width, HEIGHT, parts, size=size)
 
 
 def _x_labels(
@@ -66,8 +67,9 @@ def _x_labels(
     slot: float,
     size: float,
     every: int,
-    bottom: float,
+    place: tuple[float, float],  # the axis's y, the chart's width
 ) -> list[str]:
+    bottom, width = place
     if not names:
         return []
     widest = max(measure.width(n, size) for n in names)
@@ -75,10 +77,10 @@ def _x_labels(
     out = []
     for index in range(0, len(names), every):
         half = measure.width(names[index], size) / 2
-        centre = min(max(x(index), half + 1), WIDTH - half - 1)  # inside the chart's box
+        centre = min(max(x(index), half + 1), width - half - 1)  # inside the chart's box
         out.append(svg.vline(x(index), bottom, bottom + 3, AXIS))
         out.append(
-            svg.text(centre, bottom + size * 0.95, names[index], size, anchor="middle", fill=INK)
+            svg.text(centre, bottom + size * 1.15, names[index], size, anchor="middle", fill=INK)
         )
     return out
 
