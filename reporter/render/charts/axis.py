@@ -51,6 +51,11 @@ def labels(values: Sequence[float], theme: Theme) -> list[str]:
     return [minus(t) for t in texts]
 
 
+def figure(value: float, theme: Theme) -> str:
+    """One value as a cell's or a bar's tooltip says it: 1,234; 12.3K from 10,000 up; −56."""
+    return minus(theme.tick(value) if abs(value) >= 10_000 else theme.number(value, 0))
+
+
 def minus(text: str) -> str:
     """A figure's hyphen-minus made the minus sign typography uses."""
     return text.replace("-", MINUS)

@@ -59,7 +59,8 @@ def grouped(
         for c, value in enumerate(series):
             x = left + slot * (c + 0.5) + (i - (n - 1) / 2) * bar - bar * 0.46
             top, base = sorted((y(value), y(0)))
-            tip = svg.tag("title", {}, svg.esc(f"{name}, {categories[c]}: {theme.tick(value)}"))
+            said = f"{name}, {categories[c]}: {axis.figure(value, theme)}"
+            tip = svg.tag("title", {}, svg.esc(said))
             body = svg.rect(x, top, bar * 0.92, base - top, shade)
             if i % 4 in HATCHED:
                 body += svg.rect(x, top, bar * 0.92, base - top, f"url(#{pattern})")

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from markupsafe import Markup
 
-from reporter.render.charts import measure, svg
+from reporter.render.charts import axis, measure, svg
 from reporter.render.charts.theme import AXIS, MUTED, Theme
 
 WIDTH = 560.0  # responsive.WIDE
@@ -43,7 +43,7 @@ def heatmap(
         parts.append(svg.text(left - 6, y + cell_h / 2, name, size, anchor="end", title=full))
         for c, column in enumerate(columns):
             value = values[r][c] if c < len(values[r]) else None
-            said = "no figure" if value is None else axis_text(theme, value)
+            said = "no figure" if value is None else axis.figure(value, theme)
             tip = svg.tag("title", {}, svg.esc(f"{full}, {column}: {said}"))
             x = left + c * cell_w
             if value is None:
@@ -66,12 +66,6 @@ def heatmap(
     return svg.document(label, width, height, parts, size=size)
 
 
-def axis_text(theme: Theme, value: float) -> str:
-    return (theme.tick(value) if abs(value) >= 10_000 else theme.number(value, 0)).replace(
-        "-", "\u2212"
-    )
-
-
 def _empty(x: float, y: float, w: float, h: float) -> str:
     return svg.rect(x + 1, y + 1, w - 2, h - 2, EMPTY, stroke=AXIS, stroke_width=0.8)
 
@@ -90,14 +84,14 @@ def _scale(
     swatch when some cells have no value."""
     parts: list[str] = []
     if any_value:
-        low = axis_text(theme, lo)
+        low = axis.figure(lo, theme)
         parts.append(svg.text(x, top + size / 2, low, size, fill=MUTED))
         start = x + measure.width(low, size) + 5
         for i in range(STEPS):
             shade = _shade(theme.primary, LIGHTEST + (1 - LIGHTEST) * i / (STEPS - 1))
             parts.append(svg.rect(start + i * size * 1.4, top, size * 1.4, size, shade))
         x = start + STEPS * size * 1.4 + 5
-        high = axis_text(theme, hi)
+        high = axis.figure(hi, theme)
         parts.append(svg.text(x, top + size / 2, high, size, fill=MUTED))
         x += measure.width(high, size) + size * 1.5
     if empty:

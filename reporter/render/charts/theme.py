@@ -24,8 +24,9 @@ def _compact(value: float) -> str:
 
 @dataclass(frozen=True)
 class Theme:
-    """Colours, the text size (in the viewBox's units, about 8.5 pt once the chart fills the
-    page's width) and the report's number formats (``Formatter.compact`` and ``.number``)."""
+    """Colours, the text size (in the viewBox's units: about 10 pt in the PDF for a chart across
+    the page, 8 pt for bars beside a table) and the report's number formats
+    (``Formatter.compact`` and ``.number``)."""
 
     primary: str = "#1F3A5F"
     accent: str = "#D9822B"
