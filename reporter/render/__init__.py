@@ -1,7 +1,7 @@
 """Rendering: a dataset (and its comparison) → a self-contained HTML report, its PDF and a CSV.
 
 ``render_report`` is the verb; ``build_html`` the pure part. WeasyPrint is imported only when a
-PDF is written (``reporter.render.pdf``); matplotlib when charts are drawn.
+PDF is written (``reporter.render.pdf``); charts are SVG written by ``reporter.render.charts``.
 """
 
 from __future__ import annotations

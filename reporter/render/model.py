@@ -47,6 +47,7 @@ class Chart:
     title: str
     svg: Markup
     caption: str = ""
+    wide: bool = False  # the whole width, its table under it (a heatmap), not beside it
 
 
 @dataclass(frozen=True)

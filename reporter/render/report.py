@@ -91,7 +91,8 @@ def make_inputs(
     theme = Theme(
         primary=branding.primary_color,
         accent=branding.accent_color,
-        tick=lambda v: fmt.compact(v),
+        tick=fmt.compact,
+        number=fmt.number,
     )
     logo = None
     if branding.logo:

@@ -117,14 +117,17 @@ def _trend(inputs: Inputs, metric: str) -> Block:
             previous_values = [
                 before.get(d) for d in _days(inputs.previous.since, inputs.previous.until)
             ]
-    svg = charts.line(
-        f"{title}, day by day",
-        [fmt.short_date(d) for d in days],
-        values,
-        previous_values,
-        current_name=inputs.period_label,
-        previous_name=inputs.comparison_label,
-        theme=inputs.theme,
+    svg = charts.responsive(
+        lambda width: charts.line(
+            f"{title}, day by day",
+            [fmt.short_date(d) for d in days],
+            values,
+            previous_values,
+            current_name=inputs.period_label,
+            previous_name=inputs.comparison_label,
+            theme=inputs.theme,
+            width=width,
+        )
     )
     known = [(d, v) for d, v in zip(days, values, strict=True) if v is not None]
     best_day, best = max(known, key=lambda pair: pair[1])
@@ -326,7 +329,11 @@ def _age_gender(inputs: Inputs, metric: str, observations: list[Observation]) ->
     groups = [
         (label(inputs, "gender", g), [values.get((a, g), 0.0) for a in ages]) for g in genders
     ]
-    svg = charts.grouped("Age and gender", ages, groups, theme=inputs.theme)
+    svg = charts.responsive(
+        lambda width: charts.grouped(
+            "Age and gender", ages, groups, theme=inputs.theme, width=width
+        )
+    )
     rows = tuple((Cell(a), *(_count(inputs, values.get((a, g))) for g in genders)) for a in ages)
     table = Table(
         f"audience_{metric}_age_gender",
