@@ -61,3 +61,22 @@ def test_render_offline_gives_the_same_text(example_run: ExampleRun, tmp_path: P
     pdf = next((tmp_path / "again").rglob("Acme-Coffee-Roasters-2026-10.pdf"))
     after = pdf_text(pdf)
     assert after == before
+
+
+def test_the_example_report_is_short(example_run: ExampleRun) -> None:
+    # Issue 12: at most 8 pages (15 before); sections follow on, per-post tables show the top 10
+    # and say where the rest are; the CSV keeps every post.
+    import csv
+
+    import pypdf
+
+    acme, nordlicht = example_run.pdfs
+    assert len(pypdf.PdfReader(acme).pages) <= 8
+    assert len(pypdf.PdfReader(nordlicht).pages) <= 8
+    text = " ".join(example_run.text.split())
+    assert "The 10 posts with the most views. Full list of all " in text
+    assert " posts in the accompanying CSV file." in text
+    listed = text.split("Full list of all ", 1)[1].split(" posts", 1)[0]
+    rows = list(csv.reader(acme.with_suffix(".csv").read_text(encoding="utf-8").splitlines()))
+    feed = {r[2] for r in rows if r and r[0] == "media_FEED"}  # long form: a row per cell
+    assert len(feed) == int(listed) > 10
