@@ -133,7 +133,7 @@ def test_highlights_come_from_the_data(normal: tuple[Rendered, Dataset, Dataset]
         (v, m) for m in current.media if (v := current.total(m.id, "views")) is not None
     )  # fmt: skip
     summary = " ".join(rendered.pages[1].split())
-    assert f"reached {FMT.number(best[0])} views" in summary
+    assert f"published {FMT.date(best[1].timestamp)}: {FMT.number(best[0])} views." in summary
     gained = sum(o.value for o in current.series(current.account.id, "follower_count"))
     assert f"{FMT.number(gained)} accounts started following" in summary
     assert "Published 18 posts, 12 reels and 10 stories" in summary
@@ -151,7 +151,7 @@ def test_pages_outline_and_metadata(normal: tuple[Rendered, Dataset, Dataset]) -
     top = [item["/Title"] for item in reader.outline if not isinstance(item, list)]
     assert top == ["Summary", "Trends", "Breakdowns", "Audience", "Content", "Notes"]
     assert f"Page 2 of {len(reader.pages)}" in rendered.pages[1]
-    assert "Acme Coffee · Acme Coffee Roasters · October 2026" in rendered.pages[1]
+    assert "Acme Coffee · Acme Coffee Roasters · October 2026" in rendered.pages[1]  # two names
     cover = rendered.pages[0]
     for text in ("ACME COFFEE", "Monthly Instagram report", "October 2026", "@acmecoffee"):
         assert text in cover

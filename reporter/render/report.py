@@ -87,7 +87,7 @@ def make_inputs(
     theme = Theme(
         primary=branding.primary_color,
         accent=branding.accent_color,
-        tick=lambda v: fmt.compact(v),
+        tick=lambda v: fmt.compact(v, below=1_000),  # one axis: 0, 5k, 10k (never 5,000, 10k)
     )
     logo = None
     if branding.logo:

@@ -226,7 +226,10 @@ class Delivery(_Section):
     subject: str = Field(
         "{client}: Instagram report {period}",
         min_length=1,
-        description="E-mail subject; placeholders as in `output.directory`.",
+        description=(
+            "E-mail subject; placeholders `{client}`, `{account}`, `{period}` (as the report "
+            "writes it: `October 2026`), `{year}`, `{month}`."
+        ),
     )
     message: str | None = Field(
         None,

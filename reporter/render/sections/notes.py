@@ -8,6 +8,7 @@ from reporter.derived import Definition
 from reporter.render.inputs import Inputs
 from reporter.render.model import NoteItem, Notes
 from reporter.render.sections import definitions
+from reporter.render.sections.formula_words import formula_words
 
 
 def build(inputs: Inputs) -> Notes:
@@ -41,7 +42,7 @@ def metric_notes(inputs: Inputs) -> list[NoteItem]:
     for scope, name in _used_metrics(inputs):
         definition = inputs.definition(scope, name)
         if definition is not None:
-            items.append(_derived_note(definition))
+            items.append(_derived_note(inputs, definition))
             continue
         metric = inputs.metric(scope, name)
         if metric is None or (scope == "media" and metric.title in titles):
@@ -70,11 +71,11 @@ _UNIT_WORDS = {
 }
 
 
-def _derived_note(definition: Definition) -> NoteItem:
-    """A derived metric's meaning, formula and unit (the definitions appendix reads these)."""
-    what = "Built-in derived metric" if definition.builtin else "Derived metric"
+def _derived_note(inputs: Inputs, definition: Definition) -> NoteItem:
+    """A derived metric's meaning and how it is worked out, in words (no metric ids)."""
     text = f"{definition.description} " if definition.description else ""
-    text += f"{what}: {definition.shown_formula} ({_UNIT_WORDS[definition.unit]})."
+    text += f"Worked out as {formula_words(inputs, definition)}"
+    text += f" ({_UNIT_WORDS[definition.unit]})."
     title = definition.title + (" (per post)" if definition.scope == "media" else "")
     return NoteItem(title, text)
 
