@@ -37,9 +37,16 @@ class Table:
     footer: tuple[Cell, ...] = ()
     numeric: tuple[bool, ...] = ()  # per column: right-aligned figures
     hidden: tuple[bool, ...] = ()  # per column: in the CSV only (ids, full captions)
+    top: tuple[tuple[Cell, ...], ...] | None = None  # the rows the report shows, when not all
+    note: str = ""  # a line under the table: what the rows shown are, where the rest are
 
     def shown(self, index: int) -> bool:
         return not (index < len(self.hidden) and self.hidden[index])
+
+    @property
+    def visible(self) -> tuple[tuple[Cell, ...], ...]:
+        """The rows the report shows; the CSV has every row."""
+        return self.rows if self.top is None else self.top
 
 
 @dataclass(frozen=True)

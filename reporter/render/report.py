@@ -91,7 +91,7 @@ def make_inputs(
     theme = Theme(
         primary=branding.primary_color,
         accent=branding.accent_color,
-        tick=fmt.compact,
+        tick=lambda v: fmt.compact(v, below=1_000),  # one axis: 0, 5k, 10k (never 5,000, 10k)
         number=fmt.number,
     )
     logo = None

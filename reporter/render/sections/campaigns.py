@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from reporter.dataset import MediaItem
 from reporter.render.inert import post_link
 from reporter.render.model import Cell, Table
-from reporter.render.sections.content import excerpt, kind
+from reporter.render.sections.content import excerpt, kind, top_rows
 from reporter.spec.models import Campaign
 from reporter.spec.selection import chosen
 
@@ -129,6 +129,7 @@ def _table(
             value = inputs.media_value(item, metric)
             cells.append(Cell(fmt.value(value, inputs.unit("media", metric)), value, numeric=True))
         rows.append(tuple(cells))
+    top, note = top_rows(inputs, posts, rows, "posts")
     return Table(
         key,
         f"Campaign {name}",
@@ -136,4 +137,6 @@ def _table(
         tuple(rows),
         numeric=(False, False, False, *([True] * len(metrics))),
         hidden=(False, True, True, *([False] * len(metrics))),
+        top=top,
+        note=note,
     )
