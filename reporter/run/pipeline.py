@@ -33,7 +33,7 @@ from reporter.run.due import Candidate, candidates, look_back
 from reporter.run.fetching import fetch_and_submit
 from reporter.run.jobs import Rendered, RenderJob, render_job
 from reporter.run.log import BAD, Line, RunLog
-from reporter.run.pool import pool_of
+from reporter.run.pool import InOrder, pool_of
 from reporter.run.report import Report, RunOptions, decided
 from reporter.run.review import approve, await_review
 from reporter.spec.models import Account, Spec
@@ -159,42 +159,49 @@ def _render_and_deliver(
 ) -> int:
     workers = ctx.settings.render_workers or os.cpu_count() or 1
     workers = min(workers, sum(r.needs_render for r in reports))
+    deliveries = _Deliveries(store, log, config, options, world)
     with pool_of(workers) as pool:
-        futures: dict[cf.Future[Rendered], Report] = {}
+        # Delivered in the order submitted, as renders finish, also while the fetch goes on: at
+        # most two reports a worker wait, so this process never holds every report's data.
+        renders: InOrder[Report, Rendered] = InOrder(pool, ahead=2 * workers, done=deliveries)
+        submitted = 0
 
         def submit(report: Report, job: RenderJob) -> None:
-            futures[pool.submit(render_job, job)] = report
-            log.progress(f"rendering {len(futures)} report(s)")
+            nonlocal submitted
+            submitted += 1
+            log.progress(f"rendering {submitted} report(s)")
+            renders.submit(report, render_job, job)
 
         fetch_and_submit(reports, store, ctx, log, options, world, submit)
-        return _deliver_all(futures, store, log, config, options, world)
+        renders.finish()
+    return deliveries.status
 
 
-def _deliver_all(
-    futures: dict[cf.Future[Rendered], Report],
-    store: Store,
-    log: RunLog,
-    config: SmtpConfig,
-    options: RunOptions,
-    world: World,
-) -> int:
-    status = int(ExitStatus.OK)
-    for future in cf.as_completed(futures):
-        # Dropped once delivered: the run holds nothing of a report it is done with.
-        report = futures.pop(future)
+class _Deliveries:
+    """Each rendered report delivered (or its failure logged); the run's worst status."""
+
+    def __init__(
+        self, store: Store, log: RunLog, config: SmtpConfig, options: RunOptions, world: World
+    ) -> None:
+        self.store, self.log, self.config = store, log, config
+        self.options, self.world = options, world
+        self.status = int(ExitStatus.OK)
+
+    def __call__(self, report: Report, future: cf.Future[Rendered]) -> None:
+        log, world = self.log, self.world
         try:
             rendered = future.result()
         except ReporterError as error:
             log.report(report.line("failed", f"FAILED: not rendered: {error}"))
-            continue
+            return
         except Exception as error:  # a bug in one report must not stop the others
             crash = crash_log(error, environ=world.environ, now=world.now)
             text = f"FAILED: not rendered: unexpected {type(error).__name__}: {error}; see {crash}"
             log.report(report.line("failed", text))
-            status = int(ExitStatus.UNEXPECTED)
-            continue
-        log.report(_delivered(report, rendered, store, log, config, options, world))
-    return status
+            self.status = int(ExitStatus.UNEXPECTED)
+            return
+        line = _delivered(report, rendered, self.store, log, self.config, self.options, world)
+        log.report(line)
 
 
 def _delivered(
