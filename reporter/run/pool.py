@@ -75,9 +75,13 @@ def pool_of(workers: int, *, tasks_per_worker: int = TASKS_PER_WORKER) -> cf.Exe
     if workers <= 1:
         return _Inline()
     # forkserver: the run holds threads (the fetcher's pools, the sandbox), which a plain fork
-    # must not copy; the server imports the renderer once and forks each worker from it.
+    # must not copy; the server imports the renderer once and forks each worker from it. With
+    # WeasyPrint (reporter.render.pdf, 1.4 s): otherwise each worker imports it at its first
+    # render, after the fetch, instead of the server while the fetch runs.
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["reporter.run.jobs", "reporter.render.report"])
+    context.set_forkserver_preload(
+        ["reporter.run.jobs", "reporter.render.report", "reporter.render.pdf"]
+    )
     pool = _Workers(
         workers,
         mp_context=context,
