@@ -13,25 +13,25 @@ import datetime as dt
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reporter.dataset import Dataset
 from reporter.errors import ExitStatus, MachineError
-from reporter.fetch.execute import Options, Outcome, fetch
-from reporter.fetch.target import api_target, fetch_context
-from reporter.periods import Period
-from reporter.plan.build import plan_report
-from reporter.render.formatting import Formatter
-from reporter.render.sections.commentary import load_commentary
-from reporter.run.jobs import Rendered, RenderJob, render_job
 from reporter.run.log import Status, status_world
 from reporter.run.pool import InOrder, pool_of
 from reporter.spec.models import Account, Spec
 from reporter.spec.validate import load_spec
-from reporter.store.database import Store
 from reporter.world import World
 
+# The fetch, the store and the render jobs are imported once the render workers are starting:
+# their start (the renderer's imports) then overlaps these imports as well as the fetch.
+if TYPE_CHECKING:
+    from reporter.dataset import Dataset
+    from reporter.fetch.execute import Outcome
+    from reporter.run.jobs import Rendered
+    from reporter.store.database import Store
+
 # A report rendered: its account, the data it was rendered from and when (for the roll-up).
-Made = tuple[Account, Dataset, Dataset | None, dt.datetime]
+Made = tuple[Account, "Dataset", "Dataset | None", dt.datetime]
 
 
 def render(
@@ -70,6 +70,11 @@ def _render(
     written = _Written(world)
     # The pool of `run --send`: its workers start now, in the background, while the fetch runs.
     with pool_of(workers) as pool:
+        from reporter.fetch.execute import Options, fetch
+        from reporter.fetch.target import api_target, fetch_context
+        from reporter.plan.build import plan_report
+        from reporter.store.database import Store
+
         renders: InOrder[_Tag, Rendered] = InOrder(pool, ahead=2 * workers, done=written)
         for spec_path, spec in specs:
             fetch_plan = plan_report(spec, world.catalogue, period_text, world.now)
@@ -146,6 +151,10 @@ def _submit_outcomes(
     progress: Status | None = None,
 ) -> list[Made]:
     """Hand each account's report to the renders; the list its rendered reports join."""
+    from reporter.render.formatting import Formatter
+    from reporter.render.sections.commentary import load_commentary
+    from reporter.run.jobs import RenderJob, render_job
+
     spec_key = str(spec_path.resolve())
     fmt = Formatter(spec.report.locale, spec.report.timezone)
     made: list[Made] = []
@@ -203,6 +212,7 @@ def _render_rollup(
     sandbox: bool = False,
 ) -> list[Path]:
     """The combined report over the accounts just rendered, from the same (archived) data."""
+    from reporter.periods import Period
     from reporter.render import rollup  # the renderer, in this process: a roll-up is rare
     from reporter.render.report import make_inputs, render_context, write_files
 

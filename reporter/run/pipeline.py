@@ -36,8 +36,8 @@ from reporter.run.log import BAD, Line, RunLog
 from reporter.run.pool import InOrder, pool_of
 from reporter.run.report import Report, RunOptions, decided
 from reporter.run.review import approve, await_review
+from reporter.run.specs import valid_specs
 from reporter.spec.models import Account, Spec
-from reporter.spec.validate import InvalidSpec, validate_paths
 from reporter.store.database import Store
 from reporter.store.ledger import ReportKey
 from reporter.world import World
@@ -67,20 +67,6 @@ def run_reports(paths: Sequence[Path], *, options: RunOptions, world: World) -> 
             log.finish(time.monotonic() - started)
     bad = any(line.kind in BAD for line in log.lines)
     return max(status, int(ExitStatus.FAILED if bad else ExitStatus.OK))
-
-
-def valid_specs(paths: Sequence[Path], world: World) -> list[tuple[Path, Spec]]:
-    results = validate_paths(paths, now=world.now, catalogue=world.catalogue)
-    if any(r.errors for r in results):
-        error = InvalidSpec([r for r in results if r.errors])
-        error.args = (f"{error}; nothing was fetched or sent",)
-        raise error
-    # A spec named twice (or reached through a folder and a path) is one spec: sent once.
-    unique = {r.path.resolve(): r for r in results if r.spec is not None}
-    found = [(r.path, r.spec) for r in unique.values() if r.spec is not None]
-    if not found:
-        raise UsageError(f"no report spec in {', '.join(map(str, paths))}; nothing to run")
-    return found
 
 
 def _reports(specs: Sequence[tuple[Path, Spec]], options: RunOptions, world: World) -> list[Report]:
