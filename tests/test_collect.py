@@ -92,6 +92,23 @@ def test_plan_sandbox_with_an_unknown_account_lists_the_sandbox_accounts(tmp_pat
     assert "17841400000000001 (@acmecoffee)" in result.output
 
 
+def test_every_generated_sandbox_account_it_accepts_can_be_fetched(tmp_path: Path) -> None:
+    # The last generated account, 17841400000000199, was accepted and then not built (exit 3).
+    result = run_cli(["plan", str(_spec(tmp_path, "17841400000000200")), "--sandbox"])
+    assert result.exit_code == 2
+    assert "generated ones 17841400000000100..17841400000000199\n" in result.output
+    spec = tmp_path / "last.toml"
+    spec.write_text(
+        '[report]\nclient = "Last"\n\n[[accounts]]\nid = "17841400000000199"\nname = "Last"\n'
+        'token_env = "LAST_TOKEN"\n\n[account_metrics]\nmetrics = ["reach"]\n',
+        encoding="utf-8",
+    )
+    args = ["fetch", str(spec), "--sandbox", "--period", "2026-10", "--now", NOW.isoformat()]
+    result = run_cli(args)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Last 2026-10: 0 media, ")
+
+
 def test_bad_period_is_a_usage_error(tmp_path: Path) -> None:
     result = run_cli(["plan", str(_spec(tmp_path)), "--period", "October"])
     assert result.exit_code == 2

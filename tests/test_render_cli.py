@@ -31,6 +31,16 @@ def test_run_example_against_the_sandbox(example_run: ExampleRun) -> None:
     assert "Monthly Instagram report" in text and "October 2026" in text
 
 
+def test_the_example_renders_its_reports_in_the_pool_of_workers(example_run: ExampleRun) -> None:
+    # README: reports render in parallel, one worker process per CPU. The run's own process
+    # fetched and handed both reports on: it never imported WeasyPrint, yet both PDFs exist.
+    assert example_run.ran.exit_code == 0, example_run.ran.output
+    assert len(example_run.pdfs) == 2
+    assert "reporter.run.pool" in example_run.modules
+    assert "weasyprint" not in example_run.modules
+    assert "reporter.render.pdf" not in example_run.modules
+
+
 def test_the_kpi_card_shows_the_stored_views(example_run: ExampleRun) -> None:
     # The KPI card shows the stored dataset's views, as the report's locale writes them.
     text = example_run.text

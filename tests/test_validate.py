@@ -13,6 +13,7 @@ import pytest
 from support.cli import run_cli
 
 from reporter import catalogue
+from reporter.spec.check_values import known_locale
 from reporter.spec.load import merge
 from reporter.spec.validate import InvalidSpec, load_spec, validate_file, validate_paths
 
@@ -225,11 +226,51 @@ def test_validate_does_not_import_heavy_modules() -> None:
         f"    main(['validate', {str(ROOT / 'reports.example.toml')!r}])\n"
         "except SystemExit as exit:\n"
         "    assert exit.code == 0, exit.code\n"
-        "heavy = [m for m in ('weasyprint', 'requests', 'jinja2', 'sqlite3') if m in sys.modules]\n"
+        f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
         "print(','.join(heavy) or 'none')\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "none"
+
+
+# What `reporter validate` never needs: the fetch and render stacks and their libraries.
+HEAVY = (
+    "weasyprint",
+    "requests",
+    "jinja2",
+    "babel",
+    "matplotlib",
+    "sqlite3",
+    "reporter.render",
+    "reporter.fetch",
+    "reporter.graph",
+    "reporter.store",
+)
+
+
+@pytest.mark.parametrize(
+    ("locale", "known"),
+    [
+        ("en_US", True),
+        ("de-DE", True),
+        ("fr_CA", True),
+        ("EN_us", True),  # not a file name as written: Babel decides
+        ("zh_CN", True),  # Babel's likely subtags: zh_Hans_CN
+        ("iw", True),  # Babel's alias of he
+        ("xx_YY", False),
+        ("../en_US", False),
+        ("", False),
+    ],
+)
+def test_locales_are_the_ones_babel_formats(locale: str, known: bool) -> None:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(locale.replace("-", "_"))
+        babel_knows = True
+    except (UnknownLocaleError, ValueError, TypeError):
+        babel_knows = False
+    assert known_locale(locale) is known is babel_knows
 
 
 def test_schema_is_json_schema_of_the_models() -> None:

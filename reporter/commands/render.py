@@ -8,27 +8,30 @@ still rendered (exit status 1 when any failed).
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import datetime as dt
+import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reporter.dataset import Dataset
-from reporter.errors import ExitStatus, machine_error
-from reporter.fetch.execute import Options, Outcome, fetch
-from reporter.fetch.target import api_target, fetch_context
-from reporter.periods import Period
-from reporter.plan.build import plan_report
-from reporter.render import rollup
-from reporter.render.fonts import font_warnings
-from reporter.render.formatting import Formatter
-from reporter.render.report import make_inputs, render_context, render_report, write_files
-from reporter.render.sections.commentary import load_commentary
-from reporter.run.history import history
+from reporter.errors import ExitStatus, MachineError
 from reporter.run.log import Status, status_world
+from reporter.run.pool import InOrder, pool_of
 from reporter.spec.models import Account, Spec
 from reporter.spec.validate import load_spec
-from reporter.store.database import Store
 from reporter.world import World
+
+# The fetch, the store and the render jobs are imported once the render workers are starting:
+# their start (the renderer's imports) then overlaps these imports as well as the fetch.
+if TYPE_CHECKING:
+    from reporter.dataset import Dataset
+    from reporter.fetch.execute import Outcome
+    from reporter.run.jobs import Rendered
+    from reporter.store.database import Store
+
+# A report rendered: its account, the data it was rendered from and when (for the roll-up).
+Made = tuple[Account, "Dataset", "Dataset | None", dt.datetime]
 
 
 def render(
@@ -61,52 +64,102 @@ def _render(
     refresh: bool,
     progress: Status,
 ) -> int:
-    status = int(ExitStatus.OK)
-    for spec_path in spec_paths:
-        spec = load_spec(spec_path, now=world.now, catalogue=world.catalogue)
-        fetch_plan = plan_report(spec, world.catalogue, period_text, world.now)
-        with api_target(spec.accounts, sandbox=sandbox, world=world, serve=not offline) as target:
-            ctx = fetch_context(target, world)
-            settings = ctx.settings
-            # Written even when offline: the archive of what is rendered lives in the store.
-            with Store.open(settings.store, lock_timeout=settings.lock_timeout) as store:
-                options = Options(
-                    offline=offline, refresh=refresh and not offline, progress=progress
-                )
-                outcomes = fetch(fetch_plan, store, ctx, options)
-                status = max(
-                    status,
-                    _render_outcomes(
+    specs = [(p, load_spec(p, now=world.now, catalogue=world.catalogue)) for p in spec_paths]
+    reports = sum(len(spec.accounts) for _, spec in specs)
+    workers = min(world.settings.render_workers or os.cpu_count() or 1, reports)
+    written = _Written(world)
+    # The pool of `run --send`: its workers start now, in the background, while the fetch runs.
+    with pool_of(workers) as pool:
+        from reporter.fetch.execute import Options, fetch
+        from reporter.fetch.target import api_target, fetch_context
+        from reporter.plan.build import plan_report
+        from reporter.store.database import Store
+
+        renders: InOrder[_Tag, Rendered] = InOrder(pool, ahead=2 * workers, done=written)
+        for spec_path, spec in specs:
+            fetch_plan = plan_report(spec, world.catalogue, period_text, world.now)
+            serve = not offline
+            with api_target(spec.accounts, sandbox=sandbox, world=world, serve=serve) as target:
+                ctx = fetch_context(target, world)
+                settings = ctx.settings
+                # Written even when offline: the archive of what is rendered lives in the store.
+                with Store.open(settings.store, lock_timeout=settings.lock_timeout) as store:
+                    options = Options(
+                        offline=offline, refresh=refresh and not offline, progress=progress
+                    )
+                    outcomes = fetch(fetch_plan, store, ctx, options)
+                    made = _submit_outcomes(
                         spec,
                         spec_path,
                         outcomes,
                         store,
+                        renders,
+                        written,
                         out=out,
                         world=world,
                         refresh=refresh,
                         sandbox=sandbox,
                         progress=progress,
-                    ),
-                )
-    return status
+                    )
+            if spec.rollup is not None:
+                renders.finish()  # the roll-up covers the accounts whose reports were rendered
+                rolled = _render_rollup(spec, spec_path, made, out=out or Path.cwd(),
+                                        world=world, sandbox=sandbox) if made else []  # fmt: skip
+                for path in rolled:
+                    world.out.write(f"{spec.rollup.name}: wrote {path}\n")
+        renders.finish()
+    return written.status
 
 
-def _render_outcomes(
+_Tag = tuple[Made, list[Made]]  # a render's report, and the list of its spec's rendered ones
+
+
+class _Written:
+    """Each report's files, said as its render finishes (in the order the reports were
+    submitted); a report the machine refused (a full disk, a read-only --out) fails alone."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.status = int(ExitStatus.OK)
+
+    def __call__(self, tag: _Tag, future: cf.Future[Rendered]) -> None:
+        made, of_spec = tag
+        account = made[0]
+        try:
+            rendered = future.result()
+        except MachineError as error:
+            self.world.err.write(f"{account.name}: not rendered: {error}\n")
+            self.status = int(ExitStatus.FAILED)
+            return
+        of_spec.append(made)
+        for path in rendered.files:
+            self.world.out.write(f"{account.name}: wrote {path}\n")
+
+
+def _submit_outcomes(
     spec: Spec,
     spec_path: Path,
     outcomes: Sequence[Outcome],
     store: Store,
+    renders: InOrder[_Tag, Rendered],
+    written: _Written,
     *,
     out: Path | None,
     world: World,
     refresh: bool = False,
     sandbox: bool = False,
     progress: Status | None = None,
-) -> int:
-    status = int(ExitStatus.OK)
+) -> list[Made]:
+    """Hand each account's report to the renders; the list its rendered reports join."""
+    from reporter.render.fonts import font_warnings
+    from reporter.render.formatting import Formatter
+    from reporter.render.sections.commentary import load_commentary
+    from reporter.run.history import history
+    from reporter.run.jobs import RenderJob, render_job
+
     spec_key = str(spec_path.resolve())
     fmt = Formatter(spec.report.locale, spec.report.timezone)
-    made: list[tuple[Account, Dataset, Dataset | None, dt.datetime]] = []
+    made: list[Made] = []
     warned: set[str] = set()  # scripts without a font: one warning, not one a report
     for number, account in enumerate(spec.accounts, start=1):
         mine = [o for o in outcomes if o.unit.account.id == account.id]
@@ -122,7 +175,7 @@ def _render_outcomes(
         elif current is None or current.dataset is None:
             why = current.error if current is not None and current.error else "no data in the store"
             world.err.write(f"{account.name}: not rendered: {why}\n")
-            status = int(ExitStatus.FAILED)
+            written.status = int(ExitStatus.FAILED)
             continue
         else:
             if previous is not None and previous.dataset is None:
@@ -137,52 +190,40 @@ def _render_outcomes(
             world.err.write(text + "\n")
         if progress is not None:
             progress(f"{account.name} {label}: rendering {number}/{len(spec.accounts)}…")
-        try:
-            files = render_report(
-                spec,
-                account,
-                data,
-                before,
-                thumbnails=store.thumbnails_for(data),
-                out_root=out or Path.cwd(),
-                now=when,
-                spec_dir=spec_path.parent,
-                catalogue=world.catalogue,
-                commentary=commentary,
-                snapshot=fmt.datetime(when),
-                simulated=sandbox,
-                history=history(store, spec_key=spec_key, account_id=account.id,
-                                current=data, previous=before, as_of=when,
-                                months=spec.report.history_months),
-            )  # fmt: skip
-        except OSError as error:  # a full disk or a read-only --out: this report only
-            if (refused := machine_error(error)) is None:
-                raise
-            world.err.write(f"{account.name}: not rendered: {refused}\n")
-            status = int(ExitStatus.FAILED)
-            continue
-        made.append((account, data, before, when))
-        for path in files:
-            world.out.write(f"{account.name}: wrote {path}\n")
-    if spec.rollup is not None and made:
-        rolled = _render_rollup(
-            spec, spec_path, made, out=out or Path.cwd(), world=world, sandbox=sandbox
-        )
-        for path in rolled:
-            world.out.write(f"{spec.rollup.name}: wrote {path}\n")
-    return status
+        job = RenderJob(
+            spec=spec,
+            spec_dir=spec_path.parent,
+            account=account,
+            current=data,
+            previous=before,
+            thumbnails=store.thumbnails_for(data),
+            out_root=(out or Path.cwd()).absolute(),
+            now=when,
+            commentary=commentary,
+            headline=False,
+            catalogue=world.catalogue,
+            simulated=sandbox,
+            history=history(store, spec_key=spec_key, account_id=account.id, current=data,
+                            previous=before, as_of=when, months=spec.report.history_months),
+        )  # fmt: skip
+        renders.submit(((account, data, before, when), made), render_job, job)
+    return made
 
 
 def _render_rollup(
     spec: Spec,
     spec_path: Path,
-    made: Sequence[tuple[Account, Dataset, Dataset | None, dt.datetime]],
+    made: Sequence[Made],
     *,
     out: Path,
     world: World,
     sandbox: bool = False,
 ) -> list[Path]:
     """The combined report over the accounts just rendered, from the same (archived) data."""
+    from reporter.periods import Period
+    from reporter.render import rollup  # the renderer, in this process: a roll-up is rare
+    from reporter.render.report import make_inputs, render_context, write_files
+
     assert spec.rollup is not None
     when = max(w for *_, w in made)
     reports = [

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reporter.commands.render import render
 from reporter.errors import UsageError
-from reporter.run.log import render_only_world
-from reporter.run.pipeline import run_reports, valid_specs
-from reporter.run.report import RunOptions
+from reporter.run.specs import valid_specs
 from reporter.world import World
+
+if TYPE_CHECKING:
+    from reporter.run.report import RunOptions
 
 
 def run(paths: Sequence[Path], *, send: bool, options: RunOptions, world: World) -> int:
@@ -27,7 +28,14 @@ def run(paths: Sequence[Path], *, send: bool, options: RunOptions, world: World)
 
         return run_distributed(paths, options=options, world=world)
     if send or options.dry_run:
+        from reporter.run.pipeline import run_reports
+
         return run_reports(paths, options=options, world=world)
+    # Without --send: the specs' reports rendered (the render workers start before the fetch
+    # stack is even imported), nothing of the delivery imported.
+    from reporter.commands.render import render
+    from reporter.run.log import render_only_world
+
     specs = [path for path, _ in valid_specs(paths, world)]
     with render_only_world(world, quiet=options.quiet, log_file=options.log_file) as quiet:
         return render(

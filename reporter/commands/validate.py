@@ -7,16 +7,18 @@ from pathlib import Path
 
 from reporter.errors import ExitStatus, UsageError
 from reporter.spec.diagnostics import FORMATTERS, summary
+from reporter.spec.load import ParseCache
 from reporter.spec.validate import find_specs, skipped_note, validate_files
 from reporter.world import World
 
 
 def validate(paths: Sequence[Path], *, output_format: str, strict: bool, world: World) -> int:
     """Exit status: 0 valid, 1 invalid (warnings too with ``strict``), 2 no spec found."""
-    files, skipped = find_specs(paths)
+    cache = ParseCache()  # a file is read once, to tell specs apart and to validate it
+    files, skipped = find_specs(paths, cache=cache)
     if skipped:  # on stderr: stdout stays the diagnostics (JSON with --format json)
         world.err.write(skipped_note(skipped, paths) + "\n")
-    results = validate_files(files, now=world.now, catalogue=world.catalogue)
+    results = validate_files(files, now=world.now, catalogue=world.catalogue, cache=cache)
     if not results:
         folders = ", ".join(str(p) for p in paths)
         raise UsageError(f"no spec (*.toml) found in {folders}")

@@ -14,6 +14,7 @@ each media of the period and aggregate; a second argument restricts them to one 
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -93,8 +94,10 @@ class Aggregate:
 Expr = Num | Ref | Unary | Binary | Aggregate
 
 
+@functools.lru_cache(maxsize=1024)
 def parse(text: str) -> Expr:
-    """The expression tree of ``text``; raises FormulaError."""
+    """The expression tree of ``text``; raises FormulaError. The tree is immutable, so the
+    formulas every spec of a run shares (the built-ins, an agency base's) are parsed once."""
     if not text.strip():
         raise FormulaError("the formula is empty")
     if len(text) > MAX_LENGTH:

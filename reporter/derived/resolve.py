@@ -42,6 +42,9 @@ class Resolver:
         self.defs = definitions
         self.cat = catalogue
         self._parsed: dict[str, Expr | FormulaError] = {}
+        # The checks ask about a definition once for each use of it.
+        self._problems: dict[str, list[Problem]] = {}
+        self._cycles: dict[str, list[str]] = {}
 
     def expr(self, name: str) -> Expr | FormulaError:
         if name not in self._parsed:
@@ -134,6 +137,11 @@ class Resolver:
     # --- problems of one definition ------------------------------------------------------------
 
     def problems(self, name: str) -> list[Problem]:
+        if name not in self._problems:
+            self._problems[name] = self._find_problems(name)
+        return list(self._problems[name])
+
+    def _find_problems(self, name: str) -> list[Problem]:
         definition = self.defs[name]
         if definition.kind != "formula":
             return []
@@ -186,6 +194,11 @@ class Resolver:
 
     def cycle(self, start: str) -> list[str]:
         """A path start → … → start, or [] when there is none."""
+        if start not in self._cycles:
+            self._cycles[start] = self._find_cycle(start)
+        return list(self._cycles[start])
+
+    def _find_cycle(self, start: str) -> list[str]:
         stack: list[tuple[str, list[str]]] = [(start, [start])]
         seen: set[str] = set()
         while stack:

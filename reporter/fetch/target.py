@@ -66,10 +66,10 @@ def store_path(world: World, *, sandbox: bool) -> Path:
 
 
 def _sandbox_accounts() -> dict[str, str]:
-    from reporter.sandbox.accounts import FIXED, extra_account
+    from reporter.sandbox.accounts import EXTRA_MAX, FIXED, extra_account
 
     known = {a.id: a.username for a in FIXED}
-    known |= {(a := extra_account(1, n)).id: a.username for n in range(100)}
+    known |= {(a := extra_account(1, n)).id: a.username for n in range(EXTRA_MAX)}
     return known
 
 
@@ -81,6 +81,7 @@ def check_sandbox_accounts(accounts: Sequence[Account]) -> None:
         raise UsageError(
             f"--sandbox: the sandbox has no account {', '.join(a.id for a in unknown)}; "
             f"its accounts are {listed} and generated ones {FIRST_EXTRA_ACCOUNT}.."
+            f"{max(known, key=int)}"
         )
 
 

@@ -8,20 +8,24 @@ import datetime as dt
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from email.utils import parseaddr
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reporter.catalogue import Catalogue
-from reporter.dataset import Dataset
-from reporter.dataset.history import Month
-from reporter.deliver.content import Headline, compose
-from reporter.deliver.gate import Decision, message_id
-from reporter.deliver.smtp import Outgoing, Result, SmtpConfig, make_message, send
 from reporter.errors import machine_error
-from reporter.periods import Period
-from reporter.spec.models import Account, Spec
-from reporter.store.database import Store
-from reporter.store.ledger import ReportKey
+
+# Imported where used: a run that only renders (this module is all it needs of run/) imports no
+# delivery (Jinja2, smtplib), and the render workers no store.
+if TYPE_CHECKING:
+    from reporter.catalogue import Catalogue
+    from reporter.dataset import Dataset
+    from reporter.dataset.history import Month
+    from reporter.deliver.content import Headline
+    from reporter.deliver.gate import Decision
+    from reporter.deliver.smtp import Outgoing, Result, SmtpConfig
+    from reporter.periods import Period
+    from reporter.spec.models import Account, Spec
+    from reporter.store.database import Store
+    from reporter.store.ledger import ReportKey
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,12 @@ def deliver_report(
 ) -> list[Result]:
     """Send the report to every recipient decided "send"; the ledger follows each step.
     Raises SmtpFailed (connection) or MessageTooLarge / MessageTemplateError (nothing sent)."""
+    from email.utils import parseaddr
+
+    from reporter.deliver.content import compose
+    from reporter.deliver.gate import message_id
+    from reporter.deliver.smtp import Outgoing, make_message, send
+
     assert rendered.pdf is not None and rendered.headline is not None and spec.delivery
     body = compose(spec, account, period, rendered.headline, spec_dir=spec_dir, sandbox=sandbox)
     pdf = rendered.pdf.read_bytes()  # read per report as it is sent, dropped after

@@ -34,11 +34,11 @@ from reporter.run.due import Candidate, candidates, look_back
 from reporter.run.fetching import fetch_and_submit
 from reporter.run.jobs import Rendered, RenderJob, render_job
 from reporter.run.log import BAD, Line, RunLog
-from reporter.run.pool import pool_of
+from reporter.run.pool import InOrder, pool_of
 from reporter.run.report import Report, RunOptions, decided
 from reporter.run.review import approve, await_review
+from reporter.run.specs import valid_specs
 from reporter.spec.models import Account, Spec
-from reporter.spec.validate import InvalidSpec, validate_paths
 from reporter.store.database import Store
 from reporter.store.ledger import ReportKey
 from reporter.world import World
@@ -76,20 +76,6 @@ def run_reports(
                 log.finish(time.monotonic() - started)
     bad = any(line.kind in BAD for line in log.lines)
     return max(status, int(ExitStatus.FAILED if bad else ExitStatus.OK))
-
-
-def valid_specs(paths: Sequence[Path], world: World) -> list[tuple[Path, Spec]]:
-    results = validate_paths(paths, now=world.now, catalogue=world.catalogue)
-    if any(r.errors for r in results):
-        error = InvalidSpec([r for r in results if r.errors])
-        error.args = (f"{error}; nothing was fetched or sent",)
-        raise error
-    # A spec named twice (or reached through a folder and a path) is one spec: sent once.
-    unique = {r.path.resolve(): r for r in results if r.spec is not None}
-    found = [(r.path, r.spec) for r in unique.values() if r.spec is not None]
-    if not found:
-        raise UsageError(f"no report spec in {', '.join(map(str, paths))}; nothing to run")
-    return found
 
 
 def _reports(specs: Sequence[tuple[Path, Spec]], options: RunOptions, world: World) -> list[Report]:
@@ -171,47 +157,54 @@ def _render_and_deliver(
     workers = min(workers, sum(r.needs_render for r in reports))
     if options.render_inline or options.fetch_only:
         workers = min(workers, 1)  # no pool: a worker's processes are the run's parallelism
+    deliveries = _Deliveries(store, log, config, options, world)
     with pool_of(workers) as pool:
-        futures: dict[cf.Future[Rendered], Report] = {}
+        # Delivered in the order submitted, as renders finish, also while the fetch goes on: at
+        # most two reports a worker wait, so this process never holds every report's data.
+        renders: InOrder[Report, Rendered] = InOrder(pool, ahead=2 * workers, done=deliveries)
+        submitted = 0
         warned: set[str] = set()  # scripts without a font: one warning a run
 
         def submit(report: Report, job: RenderJob) -> None:
+            nonlocal submitted
+            submitted += 1
             where = f"{report.path.name}: {report.account.name}"
             for text in font_warnings(job.current, where, commentary=job.commentary,
                                       warned=warned):  # fmt: skip
                 log.note(text)
-            futures[pool.submit(render_job, job)] = report
-            log.progress(f"rendering {len(futures)} report(s)")
+            log.progress(f"rendering {submitted} report(s)")
+            renders.submit(report, render_job, job)
 
         fetch_and_submit(reports, store, ctx, log, options, world, submit)
-        return _deliver_all(futures, store, log, config, options, world)
+        renders.finish()
+    return deliveries.status
 
 
-def _deliver_all(
-    futures: dict[cf.Future[Rendered], Report],
-    store: Store,
-    log: RunLog,
-    config: SmtpConfig,
-    options: RunOptions,
-    world: World,
-) -> int:
-    status = int(ExitStatus.OK)
-    for future in cf.as_completed(futures):
-        # Dropped once delivered: the run holds nothing of a report it is done with.
-        report = futures.pop(future)
+class _Deliveries:
+    """Each rendered report delivered (or its failure logged); the run's worst status."""
+
+    def __init__(
+        self, store: Store, log: RunLog, config: SmtpConfig, options: RunOptions, world: World
+    ) -> None:
+        self.store, self.log, self.config = store, log, config
+        self.options, self.world = options, world
+        self.status = int(ExitStatus.OK)
+
+    def __call__(self, report: Report, future: cf.Future[Rendered]) -> None:
+        log, world = self.log, self.world
         try:
             rendered = future.result()
         except ReporterError as error:
             log.report(report.line("failed", f"FAILED: not rendered: {error}"))
-            continue
+            return
         except Exception as error:  # a bug in one report must not stop the others
             crash = crash_log(error, environ=world.environ, now=world.now)
             text = f"FAILED: not rendered: unexpected {type(error).__name__}: {error}; see {crash}"
             log.report(report.line("failed", text))
-            status = int(ExitStatus.UNEXPECTED)
-            continue
-        log.report(_delivered(report, rendered, store, log, config, options, world))
-    return status
+            self.status = int(ExitStatus.UNEXPECTED)
+            return
+        line = _delivered(report, rendered, self.store, log, self.config, self.options, world)
+        log.report(line)
 
 
 def _delivered(

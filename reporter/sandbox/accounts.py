@@ -10,7 +10,7 @@ from typing import Literal
 Login = Literal["facebook", "instagram"]
 ID_BASE = 17841400000000000
 EXTRA_BASE = 100  # generated accounts: ID_BASE + 100, + 101, ...
-EXTRA_MAX = 99
+EXTRA_MAX = 100  # ids ID_BASE + 100 .. ID_BASE + 199
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,8 @@ e-mail addresses and the files it names. Metric checks live in `checks.py`."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import importlib.util
 import re
 import string
 import zoneinfo
@@ -20,6 +22,38 @@ from reporter.spec.models import Spec
 
 PLACEHOLDERS = ("client", "account", "period", "year", "month")
 _EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\".]+$")
+
+
+_LOCALE_FILE = re.compile(r"[a-z]{2,3}(_[A-Za-z0-9]{2,8})*")
+
+
+@functools.lru_cache(maxsize=64)
+def known_locale(locale: str) -> bool:
+    """Whether Babel (which formats the report) knows ``locale`` ("en-US" as "en_US").
+
+    Babel keeps one data file per locale (``babel/locale-data/en_US.dat``): a name that is one
+    is known without importing Babel, which `reporter validate` then never loads. Anything
+    else (other case, aliases such as "iw", likely subtags such as "zh_CN") is Babel's call."""
+    identifier = locale.replace("-", "_")
+    found = importlib.util.find_spec("babel")  # finds the package without importing it
+    folders = found.submodule_search_locations if found is not None else None
+    files = [Path(f) / "locale-data" / f"{identifier}.dat" for f in folders or ()]
+    if _LOCALE_FILE.fullmatch(identifier) and any(f.is_file() for f in files):
+        return True
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(identifier)
+    except (UnknownLocaleError, ValueError, TypeError):
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_address(address: str) -> bool:
+    """An address, bare or with a name; cached, as an agency's specs share their recipients."""
+    _, email = parseaddr(address)
+    return bool(email) and _EMAIL.match(email) is not None
 
 
 class ValueChecker:
@@ -57,11 +91,7 @@ class ValueChecker:
         self._timeframe()
 
     def _locale(self, locale: str) -> None:
-        from babel import Locale, UnknownLocaleError
-
-        try:
-            Locale.parse(locale.replace("-", "_"))
-        except (UnknownLocaleError, ValueError, TypeError):
+        if not known_locale(locale):
             self.out.append(
                 _error(
                     "invalid-locale",
@@ -231,8 +261,7 @@ class ValueChecker:
             return
         for field in ("to", "cc", "bcc"):
             for index, address in enumerate(getattr(delivery, field)):
-                _, email = parseaddr(address)
-                if not email or not _EMAIL.match(email):
+                if not _is_address(address):
                     self.out.append(
                         _error(
                             "invalid-email",

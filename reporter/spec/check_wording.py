@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from reporter.spec.diagnostics import Diagnostic, KeyPath
 
@@ -43,13 +43,18 @@ def token_in_spec(path: KeyPath) -> Diagnostic:
     )
 
 
-def iter_strings(data: object, path: KeyPath = ()) -> Iterator[tuple[KeyPath, str]]:
-    """Every string value in raw TOML data, with its key path (for the token scan)."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from iter_strings(value, (*path, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from iter_strings(value, (*path, index))
-    elif isinstance(data, str):
-        yield path, data
+def token_paths(data: object) -> list[KeyPath]:
+    """The key paths of the string values in raw TOML data that look like access tokens, in
+    document order. Walked with a stack, not recursion: every spec of a run goes through it."""
+    found: list[KeyPath] = []
+    stack: list[tuple[KeyPath, object]] = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if _TOKEN.match(value):
+                found.append(path)
+        elif isinstance(value, dict):
+            stack.extend(((*path, k), v) for k, v in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend(((*path, i), v) for i, v in reversed(list(enumerate(value))))
+    return found

@@ -33,6 +33,7 @@ class _Checker:
         self._caveats_given: set[str] = set()
         self._in_development: list[tuple[str, KeyPath]] = []
         self.derived = set(definitions(spec))  # checked in check_derived.py
+        self._logins = {a.login for a in spec.accounts}
 
     # Metrics ------------------------------------------------------------------------------
 
@@ -44,8 +45,7 @@ class _Checker:
             return None
         if self._removed(metric, path):
             return None
-        logins = {a.login for a in self.spec.accounts}
-        if refused := sorted(logins - set(metric.login)):
+        if refused := sorted(self._logins - set(metric.login)):
             self.out.append(
                 _error(
                     "login-unsupported",

@@ -30,7 +30,8 @@ class LoadedSpec:
 
     path: Path
     data: dict[str, Any]
-    origins: dict[KeyPath, Path] = field(default_factory=dict)
+    # The files of the `extends` chain as read, the spec's own first (a later file is a base).
+    layers: list[tuple[Path, dict[str, Any]]] = field(default_factory=list)
     texts: dict[Path, str] = field(default_factory=dict)
     bases: list[Path] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -40,11 +41,24 @@ class LoadedSpec:
         return not any(d.severity == "error" for d in self.diagnostics)
 
     def origin(self, path: KeyPath) -> Path:
-        """The file that wrote ``path`` (or its closest written ancestor)."""
+        """The file that wrote ``path`` (or its closest written ancestor): the first file of
+        the chain holding it, as the spec's own keys win over its bases'. Looked up only for
+        the keys a diagnostic names, so a valid spec costs nothing here."""
         for end in range(len(path), 0, -1):
-            if (found := self.origins.get(path[:end])) is not None:
-                return found
+            for source, data in self.layers:
+                if _holds(data, path[:end]):
+                    return source
         return self.path
+
+
+def _holds(data: Any, path: KeyPath) -> bool:
+    for part in path:
+        in_table = isinstance(data, Mapping) and isinstance(part, str) and part in data
+        in_array = isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
+        if not (in_table or in_array):
+            return False
+        data = data[part]
+    return True
 
 
 MAX_BYTES = 1 << 20  # 1 MiB: a spec is a few kB, a base with every option about 20 kB
@@ -89,8 +103,13 @@ def _read(path: Path) -> tuple[str | None, Diagnostic | None]:
         return problem("not-utf8", f"not UTF-8 text ({exc.reason})")
 
 
-def top_level_keys(path: Path) -> set[str] | None:
-    """The top-level keys of the TOML file at ``path``; None when it is not readable TOML."""
+def top_level_keys(path: Path, cache: ParseCache | None = None) -> set[str] | None:
+    """The top-level keys of the TOML file at ``path``; None when it is not readable TOML.
+    With ``cache``, the file is read once for this and for ``load``."""
+    if cache is not None:
+        _, data, problem = _read_and_parse(path, cache.resolve(path), cache)
+        if problem is None or problem.code != "too-deep":  # too deep: its keys still count
+            return set(data) if data is not None else None
     text, _ = _read(path)
     data = parse_toml(path, text)[0] if text is not None else None
     return set(data) if data is not None else None
@@ -131,17 +150,6 @@ def parse_toml(path: Path, text: str) -> tuple[dict[str, Any] | None, Diagnostic
         )
 
 
-def _record(origins: dict[KeyPath, Path], data: Any, prefix: KeyPath, source: Path) -> None:
-    if prefix:
-        origins[prefix] = source
-    if isinstance(data, Mapping):
-        for key, value in data.items():
-            _record(origins, value, (*prefix, key), source)
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            _record(origins, value, (*prefix, index), source)
-
-
 def merge(base: Mapping[str, Any], child: Mapping[str, Any]) -> dict[str, Any]:
     """Tables merge key by key, the child wins; anything else (arrays too) is replaced whole."""
     out = dict(base)
@@ -153,15 +161,26 @@ def merge(base: Mapping[str, Any], child: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-ParseCache = dict[Path, tuple[str | None, dict[str, Any] | None, Diagnostic | None]]
+Parsed = tuple[str | None, dict[str, Any] | None, Diagnostic | None]
 
 
-def _read_and_parse(
-    path: Path, cache: ParseCache | None
-) -> tuple[str | None, dict[str, Any] | None, Diagnostic | None]:
-    key = path.resolve()
-    if cache is not None and key in cache:
-        return cache[key]
+@dataclass
+class ParseCache:
+    """What one run has read: each file's text and data by its resolved path, and the resolved
+    path of each path as written (resolving costs a system call per folder of the path)."""
+
+    files: dict[Path, Parsed] = field(default_factory=dict)
+    resolved: dict[Path, Path] = field(default_factory=dict)
+
+    def resolve(self, path: Path) -> Path:
+        if (found := self.resolved.get(path)) is None:
+            found = self.resolved[path] = path.resolve()
+        return found
+
+
+def _read_and_parse(path: Path, key: Path, cache: ParseCache | None) -> Parsed:
+    if cache is not None and key in cache.files:
+        return cache.files[key]
     text, problem = _read(path)
     data = None
     if text is not None:
@@ -178,7 +197,7 @@ def _read_and_parse(
             ),
         )
     if cache is not None:
-        cache[key] = (text, data, problem)
+        cache.files[key] = (text, data, problem)
     return text, data, problem
 
 
@@ -193,7 +212,7 @@ def load(path: Path, *, cache: ParseCache | None = None) -> LoadedSpec:
     current: Path | None = path
     seen: list[Path] = []
     while current is not None:
-        resolved = current.resolve()
+        resolved = cache.resolve(current) if cache is not None else current.resolve()
         if resolved in seen:
             cycle = " → ".join(str(p) for p in [*chain_paths(chain), current])
             spec.diagnostics.append(
@@ -201,7 +220,7 @@ def load(path: Path, *, cache: ParseCache | None = None) -> LoadedSpec:
             )
             return spec
         seen.append(resolved)
-        text, data, problem = _read_and_parse(current, cache)
+        text, data, problem = _read_and_parse(current, resolved, cache)
         if text is None and problem is not None:
             if chain:  # the base named by the previous file is not a spec: point at `extends`
                 written = str(chain[-1][1]["extends"])
@@ -263,8 +282,8 @@ def load(path: Path, *, cache: ParseCache | None = None) -> LoadedSpec:
         else:
             current = current.parent / parent
     spec.bases = [p for p, _ in chain[1:]]
-    for source, data in reversed(chain):
-        _record(spec.origins, data, (), source)
+    spec.layers = chain
+    for _source, data in reversed(chain):
         spec.data = merge(spec.data, data)
     # `extends` and `abstract` describe a file, not the merged spec.
     spec.data.pop("extends", None)

@@ -20,7 +20,7 @@ from reporter.errors import ExitStatus, ReporterError, UsageError
 from reporter.periods import today_in
 from reporter.spec.check_derived import check_commentary
 from reporter.spec.check_values import check_files
-from reporter.spec.check_wording import iter_strings, looks_like_token, token_in_spec
+from reporter.spec.check_wording import token_in_spec, token_paths
 from reporter.spec.checks import check
 from reporter.spec.diagnostics import Diagnostic, KeyPath, format_text, sort_key
 from reporter.spec.load import LoadedSpec, ParseCache, load, top_level_keys
@@ -102,6 +102,10 @@ def _shape(
     found: list[Diagnostic] = []
     dropped: list[KeyPath] = []
     filled: list[KeyPath] = []
+    try:
+        return Spec.model_validate(data), found, filled  # valid as written: no copy to prune
+    except ValidationError:
+        pass
     work = _copy(data)
     for _ in range(_PRUNE_ROUNDS):
         try:
@@ -163,7 +167,7 @@ def _key_path(path: KeyPath) -> KeyPath:
 
 
 def _token_scan(data: dict[str, Any]) -> list[Diagnostic]:
-    return [token_in_spec(path) for path, value in iter_strings(data) if looks_like_token(value)]
+    return [token_in_spec(path) for path in token_paths(data)]
 
 
 def _position(spec: LoadedSpec, diagnostic: Diagnostic) -> Diagnostic:
@@ -191,10 +195,11 @@ def validate_file(
     catalogue: Catalogue,
     standalone: bool = True,
     cache: ParseCache | None = None,
+    loaded: LoadedSpec | None = None,
 ) -> FileResult:
     """All diagnostics for one spec file (and the files it extends). ``now`` is the run's
-    moment: "today" is its day in the spec's timezone."""
-    loaded = load(path, cache=cache)
+    moment: "today" is its day in the spec's timezone; ``loaded``, the file already loaded."""
+    loaded = load(path, cache=cache) if loaded is None else loaded
     if not loaded.ok:
         located = [_position(loaded, d) for d in loaded.diagnostics]
         return FileResult(path, None, sorted(located, key=sort_key))
@@ -231,7 +236,9 @@ NOT_SPECS = frozenset({"pyproject.toml", "taplo.toml", ".taplo.toml", "ruff.toml
 SPEC_KEYS = ("report", "accounts", "extends", "abstract")
 
 
-def find_specs(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
+def find_specs(
+    paths: Iterable[Path], *, cache: ParseCache | None = None
+) -> tuple[list[Path], list[Path]]:
     """The spec files among ``paths`` and the TOML files left out. Files given are specs; in a
     folder (*.toml, recursively, sorted; hidden folders such as .git and .venv left out) a file
     is one when it has a SPEC_KEYS key at its top level, or is not even TOML (so that its
@@ -247,7 +254,7 @@ def find_specs(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
                 continue
             if not found.is_file():
                 continue
-            keys = set() if found.name in NOT_SPECS else top_level_keys(found)
+            keys = set() if found.name in NOT_SPECS else top_level_keys(found, cache)
             if keys is None or keys & set(SPEC_KEYS):  # None: not TOML, its errors are shown
                 specs.append(found)
             else:
@@ -277,17 +284,28 @@ def skipped_note(skipped: Sequence[Path], paths: Sequence[Path]) -> str:
 
 
 def validate_files(
-    files: Sequence[Path], *, now: dt.datetime, catalogue: Catalogue
+    files: Sequence[Path],
+    *,
+    now: dt.datetime,
+    catalogue: Catalogue,
+    cache: ParseCache | None = None,
 ) -> list[FileResult]:
     """Validate spec files. A file another file in the set extends is a base: it is checked
-    through its children, and on its own only for syntax and unknown keys."""
-    cache: ParseCache = {}
-    bases = {b.resolve() for f in files for b in load(f, cache=cache).bases}
+    through its children, and on its own only for syntax and unknown keys. Each file is read
+    and parsed once (``cache``, shared with ``find_specs``), however many files extend it."""
+    cache = cache or ParseCache()
+    loaded = [load(f, cache=cache) for f in files]
+    bases = {cache.resolve(b) for spec in loaded for b in spec.bases}
     return [
         validate_file(
-            f, now=now, catalogue=catalogue, standalone=f.resolve() not in bases, cache=cache
+            f,
+            now=now,
+            catalogue=catalogue,
+            standalone=cache.resolve(f) not in bases,
+            cache=cache,
+            loaded=spec,
         )
-        for f in files
+        for f, spec in zip(files, loaded, strict=True)
     ]
 
 
@@ -295,7 +313,9 @@ def validate_paths(
     paths: Iterable[Path], *, now: dt.datetime, catalogue: Catalogue
 ) -> list[FileResult]:
     """Validate files and the spec files in folders (``find_specs``)."""
-    return validate_files(expand(paths), now=now, catalogue=catalogue)
+    cache = ParseCache()
+    files = find_specs(paths, cache=cache)[0]
+    return validate_files(files, now=now, catalogue=catalogue, cache=cache)
 
 
 def load_specs(

@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 
 from reporter.errors import ExitStatus, ReporterError, UsageError
 from reporter.run.log import BAD, Line, RunLog
-from reporter.run.pipeline import valid_specs
 from reporter.run.report import RunOptions
+from reporter.run.specs import valid_specs
 from reporter.spec.models import Account
 from reporter.work.app import make_app
 from reporter.work.bundle import pack

@@ -1,16 +1,20 @@
 """The example run: `reporter run reports.example.toml --sandbox`, as the README's first command
-runs it, for both example accounts. Expensive (about 10 s: a fetch and four PDFs' worth of
-rendering), so the session fixture ``example_run`` (tests/conftest.py) runs it once."""
+runs it (in a process of its own), for both example accounts. Expensive (about 10 s: a fetch and
+four PDFs' worth of rendering), so the session fixture ``example_run`` (tests/conftest.py) runs it
+once."""
 
 from __future__ import annotations
 
 import functools
+import json
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pypdf
 
-from support.cli import Ran, run_cli
+from support.cli import Ran
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "reports.example.toml"
@@ -29,6 +33,7 @@ class ExampleRun:
     ran: Ran
     out: Path  # the run's --out
     home: Path  # its HOME: the sandbox's store is under it
+    modules: frozenset[str]  # what the run's own process had imported when it ended
 
     @property
     def env(self) -> dict[str, str]:
@@ -50,8 +55,32 @@ class ExampleRun:
         return pdf_text(self.pdfs[0])
 
 
+# `reporter run ARGS...`, then the names of the modules it imported, into the file argv[1].
+_RUN = """
+import json, sys
+from reporter.cli import main
+try:
+    main(sys.argv[2:])
+except SystemExit as exit:
+    status = exit.code
+with open(sys.argv[1], "w", encoding="utf-8") as file:
+    json.dump(sorted(sys.modules), file)
+sys.exit(status)
+"""
+
+
 def run_example(root: Path) -> ExampleRun:
-    """Run it into ``root / "out"``; the caller has made ``root / "home"`` the HOME."""
-    out = root / "out"
-    ran = run_cli(["run", str(EXAMPLE), "--sandbox", "--out", str(out), "--now", NOW])
-    return ExampleRun(ran, out, root / "home")
+    """Run it into ``root / "out"``; the caller has made ``root / "home"`` the HOME (the
+    process inherits the test's environment)."""
+    out, modules = root / "out", root / "modules.json"
+    args = ["run", str(EXAMPLE), "--sandbox", "--out", str(out), "--now", NOW]
+    done = subprocess.run(
+        [sys.executable, "-c", _RUN, str(modules), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=root,
+    )
+    ran = Ran(done.returncode, done.stdout, done.stderr, done.stdout + done.stderr)
+    loaded = json.loads(modules.read_text(encoding="utf-8")) if modules.exists() else []
+    return ExampleRun(ran, out, root / "home", frozenset(loaded))
