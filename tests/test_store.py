@@ -11,6 +11,7 @@ import pytest
 from reporter.dataset import AccountInfo, MediaItem, Observation, Unavailable
 from reporter.store.database import MIGRATIONS, STORIES, CallResult, Store, StoreError
 from reporter.store.ledger import ReportKey
+from reporter.store.migrate import ALEMBIC_USER_VERSION, head
 
 NOW = dt.datetime(2026, 11, 2, 17, tzinfo=dt.UTC)
 OCT = (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
@@ -29,7 +30,8 @@ def test_created_atomically_with_wal_and_the_latest_schema(tmp_path: Path) -> No
         pass
     assert sorted(p.name for p in path.parent.iterdir()) == ["store.db", "store.db.lock"]
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == ALEMBIC_USER_VERSION
+    assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [(head(),)]
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     db.close()
 
@@ -39,7 +41,16 @@ def test_a_store_from_a_newer_reporter_is_refused(tmp_path: Path) -> None:
     with Store.open(path):
         pass
     db = sqlite3.connect(path)
-    db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    db.execute("UPDATE alembic_version SET version_num = '9999'")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError) as raised:
+        Store.open(path)
+    assert str(raised.value) == (
+        "the store was written by a newer reporter (schema 9999); upgrade reporter"
+    )
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {ALEMBIC_USER_VERSION + 1}")
     db.close()
     with pytest.raises(StoreError, match="written by a newer reporter"):
         Store.open(path)

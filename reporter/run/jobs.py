@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import parseaddr
 from pathlib import Path
@@ -20,7 +20,7 @@ from reporter.errors import machine_error
 from reporter.periods import Period
 from reporter.spec.models import Account, Spec
 from reporter.store.database import Store
-from reporter.store.ledger import ReportKey
+from reporter.store.ledger import LedgerRow, ReportKey
 
 
 @dataclass(frozen=True)
@@ -95,12 +95,16 @@ def _render(job: RenderJob) -> Rendered:
 class LedgerHooks:
     """deliver.send's hooks: each step of each message written to the ledger as it happens."""
 
-    def __init__(self, store: Store, key: ReportKey, now: dt.datetime) -> None:
-        self.store, self.key, self.now = store, key, now
+    def __init__(
+        self, store: Store, key: ReportKey, now: dt.datetime, seen: Mapping[str, LedgerRow | None]
+    ) -> None:
+        self.store, self.key, self.now, self.seen = store, key, now, seen
 
-    def sending(self, item: Outgoing) -> None:
+    def sending(self, item: Outgoing) -> bool:
+        """The ledger's claim: False when another host has this recipient (ledger.py)."""
         message_id = str(item.message["Message-ID"])
-        self.store.mark_sending(self.key, item.recipient, message_id, now=self.now)
+        seen = self.seen.get(item.recipient)
+        return self.store.claim(self.key, item.recipient, message_id, seen=seen, now=self.now)
 
     def sent(self, item: Outgoing, reply: str) -> None:
         self.store.mark_sent(self.key, item.recipient, reply, now=self.now)
@@ -150,4 +154,5 @@ def deliver_report(
     ]
     if not outgoing:
         return []
-    return send(outgoing, config=config, hooks=LedgerHooks(store, key, now))
+    seen = {d.recipient.address: d.seen for d in decisions if d.action == "send"}
+    return send(outgoing, config=config, hooks=LedgerHooks(store, key, now, seen))
