@@ -11,6 +11,7 @@ Change a table here *and* add a revision in migrations/versions/ (never edit one
 from __future__ import annotations
 
 from sqlalchemy import (
+    REAL,
     Column,
     Float,
     Index,
@@ -23,6 +24,7 @@ from sqlalchemy import (
 )
 
 metadata = MetaData()
+_REAL = Float().with_variant(REAL(), "sqlite")  # double precision on PostgreSQL
 
 
 def _text(name: str, *, null: bool = False, default: str | None = None) -> Column[str]:
@@ -68,7 +70,7 @@ unit_media = Table(
 observations = Table(
     "observations", metadata,
     _text("account_id"), _text("unit"), _text("call_key"), _text("object_id"), _text("metric"),
-    _text("period"), Column("value", Float, nullable=False), _text("end_time", null=True),
+    _text("period"), Column("value", _REAL, nullable=False), _text("end_time", null=True),
     _text("since", null=True), _text("until", null=True), _text("dimensions"),
     _text("metric_type"), _text("breakdown", default=""),
     Index("observations_call", "account_id", "unit", "call_key"),

@@ -17,6 +17,10 @@ branch_labels = None
 depends_on = None
 
 
+# REAL as the first release spelt it on SQLite; double precision on PostgreSQL
+_REAL = sa.Float().with_variant(sa.REAL(), "sqlite")
+
+
 def _t(name: str, *, null: bool = False, default: str | None = None) -> sa.Column[str]:
     return sa.Column(name, sa.Text, nullable=null, server_default=default)
 
@@ -55,7 +59,7 @@ def upgrade() -> None:
     )  # fmt: skip
     op.create_table(
         "observations", _t("account_id"), _t("unit"), _t("call_key"), _t("object_id"),
-        _t("metric"), _t("period"), sa.Column("value", sa.Float, nullable=False),
+        _t("metric"), _t("period"), sa.Column("value", _REAL, nullable=False),
         _t("end_time", null=True), _t("since", null=True), _t("until", null=True),
         _t("dimensions"), _t("metric_type"), _t("breakdown", default=""),
     )  # fmt: skip
