@@ -15,7 +15,7 @@ from pathlib import Path
 
 from reporter.store.database import MIGRATIONS, Store
 from reporter.store.ledger import ReportKey
-from reporter.store.migrate import ALEMBIC_USER_VERSION, head
+from reporter.store.migrate import ALEMBIC_USER_VERSION, alembic_head, head
 
 FIXTURE = Path(__file__).parent / "fixtures" / "stores" / "release-0.1.sqlite3"
 NOW = dt.datetime(2026, 11, 2, 17, tzinfo=dt.UTC)
@@ -112,3 +112,7 @@ def test_a_store_of_schema_3_runs_the_release_scripts_then_alembic(tmp_path: Pat
     # schema 6's script filled in the breakdown from the call's URL
     assert db.execute("SELECT breakdown FROM observations").fetchall() == [("follow_type",)]
     db.close()
+
+
+def test_head_is_the_newest_alembic_revision() -> None:
+    assert alembic_head() == head()

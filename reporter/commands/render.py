@@ -23,9 +23,11 @@ from reporter.render.formatting import Formatter
 from reporter.render.report import make_inputs, render_context, render_report, write_files
 from reporter.render.sections.commentary import load_commentary
 from reporter.run.log import Status, status_world
+from reporter.run.pipeline import keep_files
 from reporter.spec.models import Account, Spec
 from reporter.spec.validate import load_spec
 from reporter.store.database import Store
+from reporter.store.ledger import ReportKey
 from reporter.world import World
 
 
@@ -153,6 +155,7 @@ def _render_outcomes(
             status = int(ExitStatus.FAILED)
             continue
         made.append((account, data, before, when))
+        keep_files(store, ReportKey(spec_key, account.id, label), files, now=world.now)
         for path in files:
             world.out.write(f"{account.name}: wrote {path}\n")
     if spec.rollup is not None and made:

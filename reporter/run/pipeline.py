@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import dataclasses
+import datetime as dt
 import os
 import time
 from collections.abc import Sequence
@@ -193,8 +194,18 @@ def _deliver_all(
             log.report(report.line("failed", text))
             status = int(ExitStatus.UNEXPECTED)
             continue
+        keep_files(store, report.key, rendered.files, now=world.now)
         log.report(_delivered(report, rendered, store, log, config, options, world))
     return status
+
+
+def keep_files(store: Store, key: ReportKey, files: Sequence[Path], *, now: dt.datetime) -> None:
+    """A rendered report's files into the store's archive, so any host can send or show it."""
+    try:
+        found = [(path.name, path.read_bytes()) for path in files]
+    except OSError:  # gone already (a full disk was reported with the render): keep none
+        return
+    store.archive_files(key.spec, key.account_id, key.period, found, now=now)
 
 
 def _delivered(

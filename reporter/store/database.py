@@ -98,8 +98,8 @@ class Store(DatasetMixin, ArchiveMixin, LedgerMixin, ReviewMixin):
     @classmethod
     def open(cls, location: Location, *, write: bool = True, lock_timeout: float = 10.0) -> Store:
         if is_url(location):
-            engine = postgres_engine(str(location))
-            return cls(location, engine, None, _migrated(location, engine))
+            engine, schema = postgres_engine(str(location))
+            return cls(location, engine, None, _migrated(location, engine, schema))
         path = Path(location).expanduser()
         lock_fd = None
         if write:
@@ -112,11 +112,12 @@ class Store(DatasetMixin, ArchiveMixin, LedgerMixin, ReviewMixin):
             engine = sqlite_engine(None)
             return cls(path, engine, None, _migrated(path, engine))
         try:
+            created = None
             with _Guard(path):
                 if write and not path.exists():
-                    _create(path)
+                    created = _create(path)
             engine = sqlite_engine(path)
-            store = cls(path, engine, lock_fd, _migrated(path, engine))
+            store = cls(path, engine, lock_fd, created or _migrated(path, engine))
         except BaseException:
             if lock_fd is not None:
                 os.close(lock_fd)
@@ -349,23 +350,23 @@ class _Guard:
             raise found from error
 
 
-def _migrated(location: Location, engine: Engine) -> Migrated:
+def _migrated(location: Location, engine: Engine, schema: str | None = None) -> Migrated:
     try:
         with _Guard(location):
-            return migrate(engine)
+            return migrate(engine, schema=schema)
     except BaseException:
         engine.dispose()
         raise
 
 
-def _create(path: Path) -> None:
+def _create(path: Path) -> Migrated:
     """Build the schema beside ``path`` and rename it into place: never a half-made store."""
     temp = path.with_name(f".{path.name}.{os.getpid()}.new")
     with contextlib.suppress(FileNotFoundError):
         temp.unlink()
     engine = sqlite_engine(temp)
     try:
-        migrate(engine)
+        made = migrate(engine)
         raw = engine.raw_connection()  # outside a transaction, where SQLite allows it
         try:
             raw.driver_connection.execute("PRAGMA journal_mode = WAL")  # type: ignore[union-attr]
@@ -374,3 +375,4 @@ def _create(path: Path) -> None:
     finally:
         engine.dispose()
     os.replace(temp, path)
+    return made

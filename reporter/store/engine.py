@@ -11,6 +11,7 @@ restarted server costs one reconnection rather than the run.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,25 +19,42 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import StaticPool
 
+from reporter.settings import STORE_URLS
+from reporter.store.lock import StoreError
+
 Location = Path | str  # a SQLite file, or a PostgreSQL URL
 
-SCHEMES = ("postgresql://", "postgresql+psycopg://", "postgres://")
+SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 
 
 def is_url(location: Location) -> bool:
-    return isinstance(location, str) and location.startswith(SCHEMES)
+    return isinstance(location, str) and location.startswith(STORE_URLS)
 
 
-def pg_url(location: str) -> URL:
-    """The URL SQLAlchemy opens: psycopg 3 whatever the scheme said."""
+def pg_url(location: str) -> tuple[URL, str | None]:
+    """The URL SQLAlchemy opens (psycopg 3 whatever the scheme said) and the schema the tables
+    live in, from ``?schema=NAME`` (None: the user's default, ``public``)."""
     url = make_url(location.replace("postgres://", "postgresql://", 1))
-    return url.set(drivername="postgresql+psycopg")
+    schema = url.query.get("schema")
+    if isinstance(schema, tuple):
+        schema = schema[-1]
+    return url.set(drivername="postgresql+psycopg").difference_update_query(["schema"]), schema
+
+
+def sandbox_location(location: str) -> str:
+    """The sandbox's store beside a PostgreSQL one: the same database, its own schema
+    (``sandbox``, or ``NAME_sandbox`` beside ``?schema=NAME``)."""
+    url = make_url(location)
+    schema = pg_url(location)[1]
+    url = url.difference_update_query(["schema"])
+    url = url.update_query_dict({"schema": f"{schema}_sandbox" if schema else "sandbox"})
+    return url.render_as_string(hide_password=False)
 
 
 def shown(location: Location) -> str:
     """The store's name in messages: the path, or the URL without its password."""
     if is_url(location):
-        url = pg_url(str(location)).set(drivername="postgresql")
+        url = make_url(str(location))
         return url.render_as_string(hide_password=True)
     return str(location)
 
@@ -64,11 +82,15 @@ def sqlite_engine(path: Path | None) -> Engine:
     return engine
 
 
-def postgres_engine(url: str) -> Engine:
-    return create_engine(
-        pg_url(url),
-        pool_pre_ping=True,
-        pool_size=4,
-        max_overflow=8,
-        connect_args={"connect_timeout": 10, "application_name": "reporter"},
-    )
+def postgres_engine(location: str) -> tuple[Engine, str | None]:
+    """The engine, and the schema its tables live in (None: the default one)."""
+    url, schema = pg_url(location)
+    args: dict[str, Any] = {"connect_timeout": 10, "application_name": "reporter"}
+    if schema is not None:
+        if not SCHEMA_NAME.fullmatch(schema):
+            raise StoreError(
+                f"the store {shown(location)}: schema={schema}: use letters, digits and _ only"
+            )
+        args["options"] = f"-csearch_path={schema}"
+    engine = create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=8, connect_args=args)
+    return engine, schema

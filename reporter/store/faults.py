@@ -11,12 +11,15 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import psycopg
 from sqlalchemy.exc import DBAPIError
 
 from reporter.store.engine import Location, is_url, shown
 from reporter.store.lock import StoreError
+
+if TYPE_CHECKING:
+    import psycopg
 
 
 def store_error(location: Location, error: BaseException) -> StoreError | None:
@@ -24,8 +27,11 @@ def store_error(location: Location, error: BaseException) -> StoreError | None:
     found = error.orig if isinstance(error, DBAPIError) else error
     if isinstance(found, sqlite3.Error) and not is_url(location):
         return _sqlite(Path(location), found)
-    if isinstance(found, psycopg.Error):
-        return _postgres(str(location), found)
+    if type(found).__module__.startswith("psycopg"):  # imported only where it is in use
+        import psycopg
+
+        if isinstance(found, psycopg.Error):
+            return _postgres(str(location), found)
     return None
 
 
@@ -69,8 +75,15 @@ _PG_FIXES = {
 def _postgres(url: str, error: psycopg.Error) -> StoreError | None:
     state = error.sqlstate or ""
     fix = next((f for code, f in _PG_FIXES.items() if state.startswith(code)), None)
-    if fix is None and isinstance(error, psycopg.OperationalError):
-        fix = _PG_FIXES["08"]  # no SQLSTATE: the connection itself failed
+    if fix is None and type(error).__name__ == "OperationalError":
+        # No SQLSTATE: the connection itself failed; libpq's text says why.
+        text = str(error)
+        if "database" in text and "does not exist" in text:
+            fix = _PG_FIXES["3D000"]
+        elif "authentication failed" in text or "no password supplied" in text:
+            fix = _PG_FIXES["28"]
+        else:
+            fix = _PG_FIXES["08"]
     if fix is None:
         return None
     reason = " ".join(str(error).split()) or type(error).__name__

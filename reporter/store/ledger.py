@@ -173,7 +173,7 @@ def _insert(db: Connection, key: ReportKey, recipient: str, now: dt.datetime) ->
     row = {"spec": key.spec, "account_id": key.account_id, "period": key.period,
            "recipient": recipient, "state": "failed", "message_id": "",
            "updated_at": now.isoformat()}  # fmt: skip
-    return ignore(db, t.deliveries, row) > 0
+    return ignore(db, t.deliveries, row)
 
 
 def _report(key: ReportKey) -> tuple[Any, ...]:

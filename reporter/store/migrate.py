@@ -13,19 +13,20 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
-from sqlalchemy import Connection, Engine, inspect
+from sqlalchemy import Connection, Engine, inspect, text
 
 from reporter.store.lock import StoreError
 from reporter.store.schema import MIGRATIONS
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 ALEMBIC_USER_VERSION = len(MIGRATIONS) + 1  # SQLite: the store is Alembic's
 BASELINE = "0001"
+HEAD = "0002"  # the newest revision: a store at it opens without importing Alembic (a test
+# checks it is Alembic's head)
 _LOCK_KEY = 0x7265706F  # "repo": pg_advisory_xact_lock while migrating
 
 
@@ -41,31 +42,42 @@ class Migrated:
 
 @functools.cache
 def _config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
     return config
 
 
-@functools.cache
 def head() -> str:
-    found = ScriptDirectory.from_config(_config()).get_current_head()
-    assert found is not None
-    return found
+    return HEAD
 
 
-def migrate(engine: Engine) -> Migrated:
-    """Upgrade the store behind ``engine`` to the newest revision; what it was and is."""
+def alembic_head() -> str | None:
+    """The head of the revisions in migrations/versions/ (HEAD must be it)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_config()).get_current_head()
+
+
+def migrate(engine: Engine, *, schema: str | None = None) -> Migrated:
+    """Upgrade the store behind ``engine`` to the newest revision; what it was and is.
+    ``schema`` (PostgreSQL): the schema the tables live in, created if missing."""
     with engine.connect().execution_options(write=True) as db, db.begin():
         if db.dialect.name == "postgresql":
             db.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_LOCK_KEY})")
+            if schema is not None:  # a checked name (engine.py)
+                db.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
         before = _legacy(db) if db.dialect.name == "sqlite" else None
-        current = MigrationContext.configure(db).get_current_revision()
+        current = _current(db)
         if before is None:
             before = current or "none"
-        if current == head():
+        if current == HEAD:
             return Migrated(before, current)
         if current is not None:
             _known(current)
+        from alembic import command
+
         config = _config()
         config.attributes["connection"] = db
         try:
@@ -79,13 +91,18 @@ def migrate(engine: Engine) -> Migrated:
     return Migrated(before, head())
 
 
-def revision(engine: Engine) -> str | None:
+def _current(db: Connection) -> str | None:
     """The store's revision (None: not created yet, or the first release's schema)."""
-    with engine.connect() as db:
-        return MigrationContext.configure(db).get_current_revision()
+    if not inspect(db).has_table("alembic_version"):
+        return None
+    found = db.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    return str(found[0]) if len(found) == 1 else None
 
 
 def _known(current: str) -> None:
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
     try:
         ScriptDirectory.from_config(_config()).get_revision(current)
     except CommandError:

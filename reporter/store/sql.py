@@ -28,10 +28,12 @@ def replace(db: Connection, table: Table, rows: Sequence[Row] | Row) -> None:
     db.execute(statement.on_conflict_do_update(index_elements=keys, set_=others), list(rows))
 
 
-def ignore(db: Connection, table: Table, rows: Sequence[Row] | Row) -> int:
-    """Insert the rows whose primary key is new; how many were."""
-    rows = [rows] if isinstance(rows, Mapping) else rows
-    if not rows:
-        return 0
-    found = db.execute(_insert(db, table).on_conflict_do_nothing(), list(rows))
-    return int(found.rowcount)
+def ignore(db: Connection, table: Table, rows: Sequence[Row] | Row) -> bool:
+    """Insert the rows whose primary key is new; whether the one row given was."""
+    statement = _insert(db, table).on_conflict_do_nothing()
+    if isinstance(rows, Mapping):
+        key = next(iter(table.primary_key.columns))
+        return db.execute(statement.returning(key), dict(rows)).first() is not None
+    if rows:
+        db.execute(statement, list(rows))
+    return False
