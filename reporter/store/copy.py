@@ -9,7 +9,6 @@ same transaction). PostgreSQL's snapshot id sequence is moved past the copied id
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select, text
@@ -28,13 +27,7 @@ class Copied:
     destination: int
 
 
-def copy_store(
-    source: Store,
-    destination: Store,
-    *,
-    replace: bool = False,
-    progress: Callable[[str, int], None] | None = None,
-) -> list[Copied]:
+def copy_store(source: Store, destination: Store, *, replace: bool = False) -> list[Copied]:
     """Every table's rows from ``source`` into ``destination``; the counts of both after."""
     if source.name == destination.name:
         raise StoreError(f"the store {source.name}: it is both source and destination")
@@ -48,13 +41,9 @@ def copy_store(
         for table in reversed(t.TABLES):
             dst.execute(delete(table))
         for table in t.TABLES:
-            done = 0
             rows = src.execution_options(yield_per=BATCH).execute(select(table))
             for batch in rows.mappings().partitions(BATCH):
                 dst.execute(table.insert(), [dict(r) for r in batch])
-                done += len(batch)
-                if progress is not None:
-                    progress(table.name, done)
         if dst.dialect.name == "postgresql":
             top = dst.execute(select(func.max(t.snapshots.c.id))).scalar()
             dst.execute(
