@@ -13,6 +13,7 @@ from support.postgres import SERVER, fresh_schema, need_server
 
 from reporter.dataset import AccountInfo, MediaItem, Observation, Unavailable
 from reporter.store.database import MIGRATIONS, STORIES, CallResult, Store, StoreError
+from reporter.store.faults import store_error
 from reporter.store.ledger import ReportKey
 from reporter.store.migrate import ALEMBIC_USER_VERSION, head
 
@@ -199,3 +200,35 @@ def test_a_missing_postgresql_database_says_how_to_make_it() -> None:
     assert str(raised.value).endswith(
         "; the database does not exist: create it (createdb NAME), then run again"
     )
+
+
+def test_a_dropped_postgresql_connection_costs_one_reconnection() -> None:
+    with fresh_schema() as url, Store.open(url) as store:
+        _begin(store)
+        with store._read() as db:
+            pid = db.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+        with psycopg.connect(SERVER, autocommit=True) as admin:  # a server restart, for us
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        store.complete_unit("1", "2026-10", now=NOW)  # on a new connection
+        assert store.unit_complete("1", "2026-10")
+
+
+@pytest.mark.parametrize(("error", "fix"), [
+    (psycopg.errors.DiskFull("could not extend file"), "the server's disk is full: free space on "
+     "it, then run again (what was stored is kept)"),
+    (psycopg.errors.ReadOnlySqlTransaction("cannot execute INSERT in a read-only transaction"),
+     "the server is read-only (a standby?): point REPORTER_STORE at the primary"),
+    (psycopg.errors.InsufficientPrivilege("permission denied for table units"),
+     "this user may not use the store's tables: grant it rights on the database"),
+    (psycopg.errors.AdminShutdown("terminating connection due to administrator command"),
+     "the server is shutting down or restarting: run again when it is back"),
+])  # fmt: skip
+def test_what_a_postgresql_server_refuses_is_one_line(error: psycopg.Error, fix: str) -> None:
+    found = store_error("postgresql://reporter:hunter2@db.example/reports", error)
+    assert found is not None
+    assert str(found) == f"the store postgresql://reporter:***@db.example/reports: {error}; {fix}"
+
+
+def test_an_error_of_ours_stays_one() -> None:
+    assert store_error("postgresql://db.example/r", psycopg.errors.SyntaxError("syntax")) is None
+    assert store_error(Path("s.db"), ValueError("no")) is None
