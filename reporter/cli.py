@@ -500,3 +500,35 @@ def pending(sandbox: bool) -> None:
     from reporter.commands.pending import pending as command
 
     sys.exit(command(sandbox=sandbox, world=_world()))
+
+
+# --- store verbs: store migrate, store copy -------------------------------------------------------
+
+
+@main.group()
+def store() -> None:
+    """The store: bring it to the newest schema, or copy it (SQLite and PostgreSQL)."""
+
+
+@store.command("migrate")
+@_sandbox_option
+def store_migrate(sandbox: bool) -> None:
+    """Bring the store to the newest schema (REPORTER_STORE); print from which to which."""
+    from reporter.commands.store_migrate import store_migrate as command
+
+    sys.exit(command(sandbox=sandbox, world=_world()))
+
+
+@store.command("copy")
+@click.argument("source", metavar="SRC")
+@click.argument("destination", metavar="DST")
+@click.option(
+    "--replace", is_flag=True, help="Delete what DST holds first (else it must be empty)."
+)
+def store_copy(source: str, destination: str, replace: bool) -> None:
+    """Copy every row of the store SRC into DST (SQLite files or postgresql:// URLs).
+
+    Prints each table's row count in both and stops with an error unless they match."""
+    from reporter.commands.store_copy import store_copy as command
+
+    sys.exit(command(source, destination, replace=replace, world=_world()))

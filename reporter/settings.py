@@ -18,6 +18,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from reporter.errors import UsageError
 
 PREFIX = "REPORTER_"
+STORE_URLS = ("postgresql://", "postgresql+psycopg://", "postgres://")
 
 
 def default_data_dir(environ: Mapping[str, str]) -> Path:
@@ -31,10 +32,12 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix=PREFIX, extra="ignore", frozen=True)
 
-    store: Path = Field(
+    store: Path | str = Field(
         None,  # filled in by the validator below
         validate_default=True,
-        description="SQLite store of fetched data (default: the per-user data directory).",
+        description="The store of fetched data: a SQLite file (default: in the per-user data "
+        "directory) or a PostgreSQL URL, `postgresql://USER:PASSWORD@HOST:PORT/DATABASE`, "
+        "shared by several machines.",
     )
     api_base_url: str | None = Field(
         None,
@@ -136,6 +139,8 @@ class Settings(BaseSettings):
         if value is None:
             environ = (info.context or {}).get("environ", {})
             return default_data_dir(environ) / "store.sqlite3"
+        if isinstance(value, str) and not value.startswith(STORE_URLS):
+            return Path(value)  # a file; a URL stays text (a Path would fold its "//")
         return value
 
 

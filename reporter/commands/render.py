@@ -13,7 +13,7 @@ import datetime as dt
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reporter.errors import ExitStatus, MachineError
 from reporter.run.log import Status, status_world
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from reporter.fetch.execute import Outcome
     from reporter.run.jobs import Rendered
     from reporter.store.database import Store
+    from reporter.store.ledger import ReportKey
 
 # A report rendered: its account, the data it was rendered from and when (for the roll-up).
 Made = tuple[Account, "Dataset", "Dataset | None", dt.datetime]
@@ -108,10 +109,13 @@ def _render(
                 for path in rolled:
                     world.out.write(f"{spec.rollup.name}: wrote {path}\n")
         renders.finish()
+    written.archive()
     return written.status
 
 
-_Tag = tuple[Made, list[Made]]  # a render's report, and the list of its spec's rendered ones
+# A render's report, the list of its spec's rendered ones, and where its files are archived (the
+# store's location and lock timeout, and the report's key there).
+_Tag = tuple[Made, list[Made], tuple[Any, float, "ReportKey"]]
 
 
 class _Written:
@@ -121,9 +125,10 @@ class _Written:
     def __init__(self, world: World) -> None:
         self.world = world
         self.status = int(ExitStatus.OK)
+        self.files: list[tuple[Any, float, ReportKey, tuple[Path, ...]]] = []
 
     def __call__(self, tag: _Tag, future: cf.Future[Rendered]) -> None:
-        made, of_spec = tag
+        made, of_spec, (location, lock_timeout, key) = tag
         account = made[0]
         try:
             rendered = future.result()
@@ -132,8 +137,21 @@ class _Written:
             self.status = int(ExitStatus.FAILED)
             return
         of_spec.append(made)
+        self.files.append((location, lock_timeout, key, rendered.files))
         for path in rendered.files:
             self.world.out.write(f"{account.name}: wrote {path}\n")
+
+    def archive(self) -> None:
+        """Every rendered report's files into its store's archive, so any host can send or
+        show them (once the renders are done: the stores were closed while they ran)."""
+        from reporter.run.jobs import keep_files
+        from reporter.store.database import Store
+
+        for location in dict.fromkeys(item[0] for item in self.files):
+            mine = [item for item in self.files if item[0] == location]
+            with Store.open(location, lock_timeout=mine[0][1]) as store:
+                for _, _, key, files in mine:
+                    keep_files(store, key, files, now=self.world.now)
 
 
 def _submit_outcomes(
@@ -156,6 +174,7 @@ def _submit_outcomes(
     from reporter.render.sections.commentary import load_commentary
     from reporter.run.history import history
     from reporter.run.jobs import RenderJob, render_job
+    from reporter.store.ledger import ReportKey as StoreKey
 
     spec_key = str(spec_path.resolve())
     fmt = Formatter(spec.report.locale, spec.report.timezone)
@@ -206,7 +225,12 @@ def _submit_outcomes(
             history=history(store, spec_key=spec_key, account_id=account.id, current=data,
                             previous=before, as_of=when, months=spec.report.history_months),
         )  # fmt: skip
-        renders.submit(((account, data, before, when), made), render_job, job)
+        where = (
+            store.location,
+            world.settings.lock_timeout,
+            ReportKey(spec_key, account.id, label),
+        )
+        renders.submit(((account, data, before, when), made, where), render_job, job)
     return made
 
 

@@ -32,7 +32,7 @@ from reporter.render.fonts import font_warnings
 from reporter.run.deliver import deliver_one, token_warnings
 from reporter.run.due import Candidate, candidates, look_back
 from reporter.run.fetching import fetch_and_submit
-from reporter.run.jobs import Rendered, RenderJob, render_job
+from reporter.run.jobs import Rendered, RenderJob, keep_files, render_job
 from reporter.run.log import BAD, Line, RunLog
 from reporter.run.pool import InOrder, pool_of
 from reporter.run.report import Report, RunOptions, decided
@@ -203,6 +203,7 @@ class _Deliveries:
             log.report(report.line("failed", text))
             self.status = int(ExitStatus.UNEXPECTED)
             return
+        keep_files(self.store, report.key, rendered.files, now=world.now)
         line = _delivered(report, rendered, self.store, log, self.config, self.options, world)
         log.report(line)
 
