@@ -228,7 +228,7 @@ def _submit_outcomes(
         where = (
             store.location,
             world.settings.lock_timeout,
-            ReportKey(spec_key, account.id, label),
+            StoreKey(spec_key, account.id, label),
         )
         renders.submit(((account, data, before, when), made, where), render_job, job)
     return made
