@@ -9,17 +9,22 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 from support.cli import run_cli
-from support.run import NOW, NOW_TEXT, environment, ledger, write_spec
+from support.postgres import fresh_schema
+from support.run import NOW, NOW_TEXT, environment, write_spec
 from support.services import redis_url
 from support.smtp import SmtpServer
 
 from reporter.errors import UsageError
 from reporter.sandbox import Sandbox
+from reporter.store.account_lock import account_lock
+from reporter.store.database import Store
+from reporter.store.ledger import ReportKey
 from reporter.work.bundle import MAX_BYTES, pack, unpack
 from reporter.work.dispatch import redacted
 
@@ -92,6 +97,26 @@ def test_an_unreachable_broker_is_one_line_and_nothing_is_sent(tmp_path: Path) -
     assert "pw" not in ran.output
 
 
+def test_one_account_is_fetched_by_one_worker_at_a_time() -> None:
+    with fresh_schema() as store:
+        order: list[str] = []
+        holding = threading.Event()
+
+        def second() -> None:
+            with account_lock(store, CAFE):
+                order.append("second")
+
+        with account_lock(store, CAFE):
+            other = threading.Thread(target=second)
+            other.start()
+            holding.wait(1.0)  # the other host waits on the server's lock meanwhile
+            order.append("first")
+            with account_lock(store, GLOBEX):  # another account is not held up
+                order.append("globex")
+        other.join(10)
+    assert order == ["first", "globex", "second"]
+
+
 def _worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "reporter", "worker", "--concurrency", "1"],
@@ -114,19 +139,21 @@ def test_two_workers_one_killed_send_every_mail_exactly_once(tmp_path: Path) -> 
     broker = redis_url(11)
     folders = []
     recipients = []
+    keys = []
     for number in range(10):  # 10 folders x 2 accounts: 20 reports, 20 recipients
         folder = tmp_path / f"client{number:02}"
         for account, who in ((CAFE, "cafe"), (GLOBEX, "globex")):
             address = f"{who}{number:02}@client.example"
-            write_spec(folder, account, {"to": [address]})
+            spec = write_spec(folder, account, {"to": [address]})
             recipients.append(address)
+            keys.append(ReportKey(str(spec.resolve()), account, "2026-10"))
         folders.append(str(folder))
     workers: list[subprocess.Popen[bytes]] = []
-    with Sandbox(seed=1, now=NOW) as sb, SmtpServer() as smtp:
+    with Sandbox(seed=1, now=NOW) as sb, SmtpServer() as smtp, fresh_schema() as store:
         env = environment(sb, tmp_path, smtp.env()) | {
+            "REPORTER_STORE": store,  # the one thing the workers share, beside the broker
             "REPORTER_BROKER_URL": broker,
             "REPORTER_BROKER_VISIBILITY_TIMEOUT": "8",  # a dead worker's task runs again soon
-            "REPORTER_LOCK_TIMEOUT": "300",  # SQLite: one writer at a time, the others wait
             "HOME": str(tmp_path / "home"),
         }
         try:
@@ -149,9 +176,11 @@ def test_two_workers_one_killed_send_every_mail_exactly_once(tmp_path: Path) -> 
                     os.killpg(worker.pid, signal.SIGTERM)
                     worker.wait(30)
         mails = sorted(r for m in smtp.received for r in m.recipients)
+        with Store.open(store) as kept:
+            rows = [row for key in keys for row in kept.deliveries(key).values()]
     assert run.returncode == 0, out + err
     assert mails == sorted(recipients)  # every recipient once: none lost, none twice
     assert out.count(": sent to 1 of 1 recipient(s)") == 20
     assert "20 report(s): 20 sent" in out
-    assert [row[1:] for row in ledger(tmp_path / "store.sqlite3")] == [("sent", 1)] * 20
+    assert [(row.state, row.sent_count) for row in rows] == [("sent", 1)] * 20
     assert "Task reporter.fetch[" in logs[1].read_text()  # the second worker took work too

@@ -12,6 +12,7 @@ and returns the run's lines as plain values for the enqueuing host to print.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import io
@@ -25,6 +26,7 @@ from reporter.errors import ReporterError, crash_log
 from reporter.run.log import RunLog
 from reporter.run.pipeline import run_reports
 from reporter.run.report import RunOptions
+from reporter.store.account_lock import account_lock
 from reporter.work.bundle import unpack
 from reporter.world import World, read_environment
 
@@ -94,7 +96,10 @@ def run_part(payload: dict[str, Any], *, fetch_only: bool) -> dict[str, Any]:
             render_inline=True,
         )
         try:
-            status = run_reports([spec], options=options, world=world, log=log)
+            # One account's fetches on one worker at a time: Meta's limits are per token.
+            lock = account_lock(world.settings.store, payload["account"]) if fetch_only else None
+            with lock or contextlib.nullcontext():
+                status = run_reports([spec], options=options, world=world, log=log)
         except ReporterError as error:
             text = str(error).replace(folder + "/", "")
             return {"status": int(error.exit_status), "lines": [], "notes": [f"error: {text}"]}
