@@ -115,3 +115,15 @@ def test_the_example_report_speaks_to_the_client(example_run: ExampleRun) -> Non
     # The demo captions read like a roaster's posts; hostile ones live in the render tests.
     assert "Ethiopia Guji" in text or "Colombia Huila" in text or "V60" in text
     assert "<script" not in text and "passwd" not in text
+
+
+def test_the_fetch_downloads_only_the_pictures_the_report_shows(example_run: ExampleRun) -> None:
+    # Two accounts, each with its top 5 posts on cards and a profile picture on the cover; the
+    # comparison month and the per-post tables show none (there were 160 downloads before).
+    found = sorted(example_run.home.rglob("sandbox.sqlite3"))
+    with Store.open(found[0], write=False) as store:
+        kept = store.table_counts()["thumbnails"]
+    assert 2 <= kept <= 2 * (5 + 1)
+    html = "".join(p.with_suffix(".html").read_text(encoding="utf-8") for p in example_run.pdfs)
+    assert html.count('class="thumb"') == 10  # every card has its picture
+    assert 'class="thumb placeholder"' not in html

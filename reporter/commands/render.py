@@ -74,6 +74,8 @@ def _render(
         from reporter.fetch.execute import Options, fetch
         from reporter.fetch.target import api_target, fetch_context
         from reporter.plan.build import plan_report
+        from reporter.derived import definitions
+        from reporter.derived.ranking import pictured
         from reporter.store.database import Store
 
         renders: InOrder[_Tag, Rendered] = InOrder(pool, ahead=2 * workers, done=written)
@@ -86,8 +88,9 @@ def _render(
                 # Written even when offline: the archive of what is rendered lives in the store.
                 with Store.open(settings.store, lock_timeout=settings.lock_timeout) as store:
                     options = Options(
-                        offline=offline, refresh=refresh and not offline, progress=progress
-                    )
+                        offline=offline, refresh=refresh and not offline, progress=progress,
+                        pictures=pictured(spec.media, definitions(spec), world.catalogue),
+                    )  # fmt: skip
                     outcomes = fetch(fetch_plan, store, ctx, options)
                     made = _submit_outcomes(
                         spec,

@@ -71,6 +71,9 @@ class Options:
     offline: bool = False
     thumbnails: bool = True
     progress: Callable[[str], None] = _silent  # a status line on a terminal (run/log.py Status)
+    # The posts whose pictures the report shows (derived/ranking.py: its top cards); None: every
+    # post's. A comparison period's report shows none.
+    pictures: Callable[[Dataset], set[str]] | None = None
 
 
 @dataclass
@@ -252,7 +255,21 @@ class _UnitRun:
             if not redo:
                 self.outcome.dataset = store.load_dataset(self.account.id, unit.label)
                 self.outcome.source = "store"
+                if self._pictures_missing(self.outcome.dataset):
+                    # fetched before as another report's comparison, which shows no pictures
+                    self._with_client(lambda: self._thumbnails(self.outcome.dataset.media))  # type: ignore[union-attr]
                 return
+        self._with_client(lambda: self._run(redo))
+
+    def _pictures_missing(self, dataset: Dataset | None) -> bool:
+        shown = self.options.pictures
+        if not self.options.thumbnails or dataset is None or self.unit.role != "report":
+            return False
+        ids = shown(dataset) if shown is not None else {m.id for m in dataset.media}
+        return any(not self.store.has_thumbnail(i) for i in ids)
+
+    def _with_client(self, work: Callable[[], None]) -> None:
+        ctx = self.ctx
         settings = ctx.settings
         self.client = GraphClient(
             base_url=ctx.base_url(self.account),
@@ -264,7 +281,7 @@ class _UnitRun:
             recorder=ctx.recorder,
         )
         try:
-            self._run(redo)
+            work()
         finally:
             self.outcome.requests = self.client.requests_sent
             self.outcome.calls = self.client.calls_counted
@@ -481,8 +498,12 @@ class _UnitRun:
         return replace(job, request=replace(job.request, params=params), metrics=tuple(metrics))
 
     def _thumbnails(self, media: Sequence[MediaItem]) -> None:
-        wanted: list[tuple[str, str]] = [(m.id, m.preview_url) for m in media if m.preview_url]
         dataset = self.store.load_dataset(self.account.id, self.unit.label)
+        shown = self.options.pictures
+        if shown is not None and dataset is not None:
+            ids = shown(dataset) if self.unit.role != "comparison" else set()
+            media = [m for m in media if m.id in ids]
+        wanted: list[tuple[str, str]] = [(m.id, m.preview_url) for m in media if m.preview_url]
         if dataset is not None and dataset.account.profile_picture_url:
             wanted.append((self.account.id, dataset.account.profile_picture_url))
         todo = [(i, url) for i, url in wanted if not self.store.has_thumbnail(i)]

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reporter.dataset import Dataset
+from reporter.derived import definitions
+from reporter.derived.ranking import pictured
 from reporter.fetch.execute import Context, Options, Outcome, fetch
 from reporter.periods import today_in
 from reporter.plan.build import plan
@@ -141,7 +143,9 @@ def _fetch(
     started = time.monotonic()
     today = today_in(spec.report.timezone, world.now)
     fetch_plan = plan(sub, world.catalogue, first.period, first.compare, today=today)
-    outcomes = fetch(fetch_plan, store, ctx, Options(progress=log.progress))
+    pictures = pictured(spec.media, definitions(spec), world.catalogue)
+    options = Options(progress=log.progress, pictures=pictures)
+    outcomes = fetch(fetch_plan, store, ctx, options)
     share = (time.monotonic() - started) / len(need)
     for report in need:
         mine = [o for o in outcomes if o.unit.account.id == report.account.id]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reporter.dataset import MediaItem
+from reporter.derived.ranking import top_posts
 from reporter.render import images
 from reporter.render.inert import post_link
 from reporter.render.model import Cell, MediaCard, Table
@@ -65,7 +66,7 @@ def build(inputs: Inputs) -> Content | None:
     )
     return Content(
         rank_title=inputs.title("media", media.rank_by),
-        top=tuple(_top(inputs, [m for m in items if m.product_type != "STORY"] or items)),
+        top=tuple(_top(inputs, items)),
         tables=tuple(t for t in tables if t.rows),
         counts=counts,
         empty=not items,
@@ -80,11 +81,10 @@ def _top(inputs: Inputs, items: Sequence[MediaItem]) -> list[MediaCard]:
     media = inputs.spec.media
     assert media is not None
     rank_by, unit = media.rank_by, inputs.unit("media", media.rank_by)
-    ranked = [(v, m) for m in items if (v := _value(inputs, m, rank_by)) is not None]
-    ranked.sort(key=lambda pair: (-pair[0], pair[1].timestamp))
+    ranked = top_posts(media, items, lambda m: _value(inputs, m, rank_by))
     card_metrics = inputs.catalogue.card_metrics
     cards = []
-    for rank, (value, item) in enumerate(ranked[: media.top], start=1):
+    for rank, (value, item) in enumerate(ranked, start=1):
         picture = images.data_uri(inputs.thumbnails.get(item.id))
         wanted = media.metrics.get(item.product_type) or list(card_metrics)  # type: ignore[call-overload]
         shown = [m for m in card_metrics if m in wanted and m != rank_by][:3]
