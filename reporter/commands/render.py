@@ -71,11 +71,11 @@ def _render(
     written = _Written(world)
     # The pool of `run --send`: its workers start now, in the background, while the fetch runs.
     with pool_of(workers) as pool:
+        from reporter.derived import definitions
+        from reporter.derived.ranking import pictured
         from reporter.fetch.execute import Options, fetch
         from reporter.fetch.target import api_target, fetch_context
         from reporter.plan.build import plan_report
-        from reporter.derived import definitions
-        from reporter.derived.ranking import pictured
         from reporter.store.database import Store
 
         renders: InOrder[_Tag, Rendered] = InOrder(pool, ahead=2 * workers, done=written)

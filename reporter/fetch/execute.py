@@ -51,6 +51,7 @@ from reporter.graph.client import (
     metrics_named,
     new_session,
 )
+from reporter.graph.limits import RateGate
 from reporter.graph.media import MediaHosts
 from reporter.graph.record import Recorder
 from reporter.plan.build import Call, FetchPlan, Unit, media_requests
@@ -271,7 +272,13 @@ class _UnitRun:
     def _with_client(self, work: Callable[[], None]) -> None:
         ctx = self.ctx
         settings = ctx.settings
+        account_id = self.account.id
+        gate = RateGate(  # paced by what every host fetching this account spent (store/usage.py)
+            percent=self.store.usage(account_id, now=ctx.now()),
+            shared=lambda percent: self.store.put_usage(account_id, percent, now=ctx.now()),
+        )
         self.client = GraphClient(
+            gate=gate,
             base_url=ctx.base_url(self.account),
             token=ctx.token(self.account),
             timeout=settings.timeout,

@@ -65,17 +65,33 @@ class RateGate:
     """Shared by one account's calls: above ``start`` percent, pause before each call, longer
     as usage approaches 100 (``max_pause`` seconds at 100)."""
 
-    def __init__(self, start: float = 75.0, max_pause: float = 10.0) -> None:
+    def __init__(
+        self,
+        start: float = 75.0,
+        max_pause: float = 10.0,
+        *,
+        percent: float = 0.0,
+        shared: Callable[[float], None] | None = None,
+    ) -> None:
+        """``percent``: the usage others saw last (the store's); ``shared``: told each new
+        reading that moved by a point or more, for the hosts that fetch next."""
         self.start = start
         self.max_pause = max_pause
         self._lock = threading.Lock()
-        self._percent = 0.0
+        self._percent = percent
+        self._shared = shared
+        self._told = percent
 
     def observe(self, percent: float | None) -> None:
         if percent is None:
             return
         with self._lock:
             self._percent = percent
+            tell = self._shared is not None and abs(percent - self._told) >= 1.0
+            if tell:
+                self._told = percent
+        if tell and self._shared is not None:
+            self._shared(percent)
 
     def pause(self) -> float:
         with self._lock:

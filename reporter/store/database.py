@@ -41,6 +41,7 @@ from reporter.store.review import ReviewMixin
 from reporter.store.schema import MIGRATIONS
 from reporter.store.sql import replace
 from reporter.store.units import CallResult, UnitsMixin, UnitState
+from reporter.store.usage import UsageMixin
 
 __all__ = [
     "MIGRATIONS",
@@ -55,7 +56,7 @@ __all__ = [
 ]
 
 
-class Store(UnitsMixin, DatasetMixin, ArchiveMixin, LedgerMixin, ReviewMixin):
+class Store(UnitsMixin, DatasetMixin, ArchiveMixin, LedgerMixin, ReviewMixin, UsageMixin):
     """Open with ``Store.open(location)`` (a writer; locked on SQLite) or with ``write=False``."""
 
     def __init__(

@@ -119,6 +119,13 @@ render_files = Table(
     Column("data", LargeBinary, nullable=False), _text("rendered_at"),
     PrimaryKeyConstraint("spec", "account_id", "period", "name"),
 )  # fmt: skip
+# revision 0003: each account's last rate-limit usage (Meta's usage headers), shared by every
+# host fetching through this store
+rate_usage = Table(
+    "rate_usage", metadata,
+    Column("account_id", Text, primary_key=True), Column("percent", Float, nullable=False),
+    _text("observed_at"),
+)  # fmt: skip
 
 # Every table, parents first: the order `reporter store copy` fills a destination in.
 TABLES: tuple[Table, ...] = tuple(metadata.sorted_tables)
