@@ -69,6 +69,17 @@ def test_message_has_both_alternatives_the_pdf_and_encoded_headers() -> None:
     assert attachment.get_content() == PDF
 
 
+def test_the_csv_goes_with_the_pdf_when_the_spec_writes_one() -> None:
+    # The PDF's per-post tables end "Full list of all 43 posts in the accompanying CSV file".
+    table = "\ufefftable,title,row,column,value\r\nmedia_FEED,Posts,2026-10-01,Views,12\r\n"
+    msg = message(table=("Café-Müller-Instagram-2026-10.csv", table.encode()))
+    pdf, csv = msg.iter_attachments()
+    assert pdf.get_content_type() == "application/pdf"
+    assert csv.get_content_type() == "text/csv"
+    assert csv.get_filename() == "Café-Müller-Instagram-2026-10.csv"
+    assert "media_FEED,Posts" in csv.get_content()
+
+
 def test_a_message_over_the_size_limit_is_refused_with_its_size() -> None:
     with pytest.raises(MessageTooLarge) as caught:
         message(attachment=("big.pdf", b"x" * 30_000), max_bytes=20_000)

@@ -111,10 +111,12 @@ def make_message(
     html: str,
     attachment: tuple[str, bytes],
     date: dt.datetime,
+    table: tuple[str, bytes] | None = None,
     message_id: str,
     max_bytes: int,
 ) -> EmailMessage:
-    """The message: text and HTML alternatives, the PDF attached. Non-ASCII names and subjects
+    """The message: text and HTML alternatives, the PDF attached (and the CSV of every table
+    when the spec writes one: the PDF's "full list" line points to it). Non-ASCII names and subjects
     are RFC 2047-encoded and the file name RFC 2231-encoded by the ``email`` package. Bcc
     recipients appear in no header."""
     message = EmailMessage()
@@ -130,6 +132,8 @@ def make_message(
     message.add_alternative(html, subtype="html")
     name, data = attachment
     message.add_attachment(data, maintype="application", subtype="pdf", filename=name)
+    if table is not None:
+        message.add_attachment(table[1], maintype="text", subtype="csv", filename=table[0])
     size = len(wire_bytes(message))
     if size > max_bytes:
         raise MessageTooLarge(

@@ -145,6 +145,10 @@ def deliver_report(
     assert rendered.pdf is not None and rendered.headline is not None and spec.delivery
     body = compose(spec, account, period, rendered.headline, spec_dir=spec_dir, sandbox=sandbox)
     pdf = rendered.pdf.read_bytes()  # read per report as it is sent, dropped after
+    csv = next((f for f in rendered.files if f.suffix == ".csv"), None)
+    table = None
+    if csv is not None:
+        table = (body.attachment_name.removesuffix(".pdf") + ".csv", csv.read_bytes())
     domain = parseaddr(config.sender)[1].rpartition("@")[2] or "reporter.invalid"
     outgoing = [
         Outgoing(
@@ -157,6 +161,7 @@ def deliver_report(
                 text=body.text,
                 html=body.html,
                 attachment=(body.attachment_name, pdf),
+                table=table,
                 date=now,
                 message_id=message_id(key, d.recipient.address, d.attempt, domain),
                 max_bytes=config.max_bytes,

@@ -33,7 +33,8 @@ def formula_words(inputs: Inputs, definition: Definition) -> str:
         return _name(inputs, match.group(3), match.group(4), definition.scope)
 
     text = _TOKEN.sub(replace, definition.formula)
-    return " ".join(text.replace("*", "×").replace("/", "÷").split())
+    signs = text.replace("*", "×").replace("/", "÷").replace(" - ", " − ")
+    return " ".join(re.sub(r"(?<=[\w)])-(?=[\w(])", " − ", signs).split())
 
 
 def _aggregate(inputs: Inputs, function: str, inside: str) -> str:
