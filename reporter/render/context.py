@@ -69,4 +69,30 @@ def build(
     context["sections"] = [name for name, _ in sections if name != "cover"]
     for name, builder in sections:
         context[name] = builder(inputs)
+    context["contents"] = contents(context, context["sections"])
     return context
+
+
+# The sections with a heading of their own, as the table of contents lists them (goals and
+# commentary sit in the summary).
+TITLES = {
+    "summary": "Summary",
+    "trends": "Trends",
+    "breakdowns": "Breakdowns",
+    "audience": "Audience",
+    "content": "Content",
+    "campaigns": "Campaigns",
+    "notes": "Notes",
+}
+
+
+def contents(values: dict[str, Any], names: Sequence[str]) -> list[tuple[str, str]]:
+    """(section, title) of each section the report shows, in its order."""
+    found: list[tuple[str, str]] = []
+    for name in names:
+        value = values.get(name)
+        if name == "history" and value:
+            found.append((name, value.title))
+        elif name in TITLES and (value or name in ("summary", "notes")):
+            found.append((name, TITLES[name]))
+    return found

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from reporter.dataset import Dataset, meta_days, totals
 from reporter.render.model import Cell, Highlight, Kpi, Table, Trend
+from reporter.render.sections import goals
 from reporter.render.sections.trends import label
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ class Summary:
     comparison: str | None
     fetched: str = ""  # when the data was fetched: a report says how fresh its figures are
     table: Table | None = None  # the KPI figures, raw, for the CSV (the cards show them)
+    brief: tuple[str, ...] = ()  # the executive summary: the period in three to five sentences
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,31 @@ def build(inputs: Inputs) -> Summary:
     fetched = inputs.fmt.datetime(inputs.current.fetched_at)
     highlights = tuple(_highlights(inputs, figures))
     table = kpi_table(inputs, [(f.metric, f.current, f.previous) for f in figures], kpis)
-    return Summary(kpis, highlights, inputs.comparison_label, fetched, table)
+    brief = _brief(highlights, goals.build(inputs) if inputs.spec.goals else ())
+    return Summary(kpis, highlights, inputs.comparison_label, fetched, table, brief)
+
+
+GOOD = ("reached", "kept", "on_track")
+
+
+def _brief(highlights: tuple[Highlight, ...], targets: tuple[goals.Goal, ...]) -> tuple[str, ...]:
+    """The executive summary: the largest move, the best post, followers, goals, activity (at
+    most five sentences, each built from the data)."""
+    order = ("largest_change", "best_media", "followers")
+    sentences = [h.text for kind in order for h in highlights if h.kind == kind]
+    known = [g for g in targets if g.status != "unknown"]
+    if known:
+        good = [g for g in known if g.status in GOOD]
+        if len(good) == len(known):
+            many = "Both goals are" if len(known) == 2 else f"All {len(known)} goals are"
+            sentences.append(
+                "The goal is met or on track." if len(known) == 1 else f"{many} met or on track."
+            )
+        else:
+            rest = "; ".join(f"{g.title} {g.status_text}" for g in known if g.status not in GOOD)
+            sentences.append(f"Goals: {len(good)} of {len(known)} met or on track; {rest}.")
+    sentences += [h.text for h in highlights if h.kind == "activity"]
+    return tuple(sentences[:5])
 
 
 def kpi_table(
