@@ -31,7 +31,14 @@ from sqlalchemy import Connection, Engine, func, select, text
 from reporter.store import tables as t
 from reporter.store.archive import ArchivedRender, ArchiveMixin
 from reporter.store.datasets import STORIES, DatasetMixin, iso
-from reporter.store.engine import Location, is_url, postgres_engine, shown, sqlite_engine
+from reporter.store.engine import (
+    Location,
+    is_url,
+    postgres_engine,
+    shown,
+    sqlite_engine,
+    transaction,
+)
 from reporter.store.faults import store_error
 from reporter.store.ledger import LedgerMixin
 from reporter.store.lock import StoreBusy, StoreError
@@ -119,12 +126,12 @@ class Store(UnitsMixin, DatasetMixin, ArchiveMixin, LedgerMixin, ReviewMixin):
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[Connection]:
         """One write transaction (``BEGIN IMMEDIATE`` on SQLite), committed or rolled back."""
-        with self._mutex, self._engine.connect().execution_options(write=True) as db, db.begin():
+        with self._mutex, transaction(self._engine, write=True) as db:
             yield db
 
     @contextlib.contextmanager
     def _read(self) -> Iterator[Connection]:
-        with self._mutex, self._engine.connect() as db:
+        with self._mutex, transaction(self._engine, write=False) as db:
             yield db
 
     # --- thumbnails ----------------------------------------------------------------------------

@@ -11,11 +11,14 @@ restarted server costs one reconnection rather than the run.
 
 from __future__ import annotations
 
+import contextlib
 import re
+import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import StaticPool
 
@@ -60,26 +63,28 @@ def shown(location: Location) -> str:
 
 
 def sqlite_engine(path: Path | None) -> Engine:
-    """An engine on ``path`` (None: a store in memory, for reading one that does not exist)."""
-    url = f"sqlite:///{path}" if path is not None else "sqlite://"
-    engine = create_engine(
-        url,
-        poolclass=StaticPool,
-        connect_args={"check_same_thread": False, "timeout": 30},
-    )
+    """An engine on ``path`` (None: a store in memory, for reading one that does not exist).
+    Made with a ``creator`` and no event listeners: SQLAlchemy drops an engine's listeners in a
+    weakref callback, where Python swallows what a signal handler raises (SIGTERM's Terminated,
+    errors.py), and the run would go on."""
 
-    @event.listens_for(engine, "connect")
-    def _connect(dbapi: Any, record: object) -> None:
-        dbapi.isolation_level = None  # transactions are ours: see _begin
-        dbapi.execute("PRAGMA busy_timeout = 30000")
-        dbapi.execute("PRAGMA foreign_keys = ON")
+    def connect() -> sqlite3.Connection:
+        db = sqlite3.connect(path or ":memory:", check_same_thread=False, timeout=30)
+        db.isolation_level = None  # transactions are ours: see transaction()
+        db.execute("PRAGMA busy_timeout = 30000")
+        db.execute("PRAGMA foreign_keys = ON")
+        return db
 
-    @event.listens_for(engine, "begin")
-    def _begin(connection: Any) -> None:
-        write = connection.get_execution_options().get("write", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+    return create_engine("sqlite://", creator=connect, poolclass=StaticPool)
 
-    return engine
+
+@contextlib.contextmanager
+def transaction(engine: Engine, *, write: bool) -> Iterator[Connection]:
+    """One transaction, committed or rolled back; on SQLite a writer's is ``BEGIN IMMEDIATE``."""
+    with engine.connect() as db, db.begin():
+        if db.dialect.name == "sqlite":
+            db.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        yield db
 
 
 def postgres_engine(location: str) -> tuple[Engine, str | None]:
