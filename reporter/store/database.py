@@ -35,6 +35,7 @@ from reporter.store.engine import (
     Location,
     is_url,
     postgres_engine,
+    release,
     shown,
     sqlite_engine,
     transaction,
@@ -112,7 +113,7 @@ class Store(UnitsMixin, DatasetMixin, ArchiveMixin, LedgerMixin, ReviewMixin):
 
     def close(self) -> None:
         with self._mutex:
-            self._engine.dispose()
+            release(self._engine)
             if self._lock_fd is not None:
                 os.close(self._lock_fd)
                 self._lock_fd = None
@@ -209,7 +210,7 @@ def _migrated(location: Location, engine: Engine, schema: str | None = None) -> 
         with _Guard(location):
             return migrate(engine, schema=schema)
     except BaseException:
-        engine.dispose()
+        release(engine)
         raise
 
 
@@ -227,6 +228,6 @@ def _create(path: Path) -> Migrated:
         finally:
             raw.close()
     finally:
-        engine.dispose()
+        release(engine)
     os.replace(temp, path)
     return made

@@ -14,7 +14,8 @@ from __future__ import annotations
 import contextlib
 import re
 import sqlite3
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -63,10 +64,7 @@ def shown(location: Location) -> str:
 
 
 def sqlite_engine(path: Path | None) -> Engine:
-    """An engine on ``path`` (None: a store in memory, for reading one that does not exist).
-    Made with a ``creator`` and no event listeners: SQLAlchemy drops an engine's listeners in a
-    weakref callback, where Python swallows what a signal handler raises (SIGTERM's Terminated,
-    errors.py), and the run would go on."""
+    """The engine on ``path`` (None: a store in memory, for reading one that does not exist)."""
 
     def connect() -> sqlite3.Connection:
         db = sqlite3.connect(path or ":memory:", check_same_thread=False, timeout=30)
@@ -75,7 +73,31 @@ def sqlite_engine(path: Path | None) -> Engine:
         db.execute("PRAGMA foreign_keys = ON")
         return db
 
-    return create_engine("sqlite://", creator=connect, poolclass=StaticPool)
+    return _kept(
+        f"sqlite:{path or ':memory:'}",
+        lambda: create_engine("sqlite://", creator=connect, poolclass=StaticPool),
+    )
+
+
+# One engine per store for the life of the process, as SQLAlchemy means engines to be: a store
+# that is closed gives its connections back (release), its engine stays. An engine let go is
+# collected some time later, and SQLAlchemy drops its listeners in a weakref callback, where
+# Python swallows what a signal handler raises (SIGTERM's Terminated, errors.py): the run went
+# on. Kept engines are never collected.
+_ENGINES: dict[str, Engine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def _kept(key: str, make: Callable[[], Engine]) -> Engine:
+    with _ENGINES_LOCK:
+        if (found := _ENGINES.get(key)) is None:
+            found = _ENGINES[key] = make()
+        return found
+
+
+def release(engine: Engine) -> None:
+    """Close the engine's idle connections (all of a closed store's); it can connect again."""
+    engine.pool.dispose()
 
 
 @contextlib.contextmanager
@@ -97,5 +119,10 @@ def postgres_engine(location: str) -> tuple[Engine, str | None]:
                 f"the store {shown(location)}: schema={schema}: use letters, digits and _ only"
             )
         args["options"] = f"-csearch_path={schema}"
-    engine = create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=8, connect_args=args)
-    return engine, schema
+
+    def make() -> Engine:
+        return create_engine(
+            url, pool_pre_ping=True, pool_size=4, max_overflow=8, connect_args=args
+        )
+
+    return _kept(location, make), schema
