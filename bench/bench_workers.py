@@ -66,7 +66,10 @@ metrics = ["reach", "views", "likes", "saves"]
 
 [media]
 product_types = ["FEED", "REELS"]
-metrics = {{ FEED = ["views", "reach", "likes", "saved"], REELS = ["views", "reach", "likes", "saved"] }}
+
+[media.metrics]
+FEED = ["views", "reach", "likes", "saved"]
+REELS = ["views", "reach", "likes", "saved"]
 
 [output]
 formats = ["pdf"]
