@@ -460,9 +460,75 @@ def approve(
 
 
 @main.command()
+@click.option(
+    "--queue",
+    "queues",
+    type=click.Choice(["fetch", "render"]),
+    multiple=True,
+    help="The queue(s) to take work from (default: both). Fetching waits on Meta, rendering on "
+    "the CPU: a host may run one worker of each with their own --concurrency.",
+)
+@click.option("--concurrency", type=click.IntRange(1, 256), help="Processes (default: CPUs).")
+def worker(queues: tuple[str, ...], concurrency: int | None) -> None:
+    """Run reports that `reporter run --send` enqueues on REPORTER_BROKER_URL (Celery).
+
+    Workers share only the store (REPORTER_STORE=postgresql://…) and the broker; each reads
+    its tokens and SMTP settings from its own environment or .env.
+    """
+    from reporter.commands.worker import worker as command
+
+    sys.exit(command(queues=queues or ("fetch", "render"), concurrency=concurrency,
+                     world=_world()))  # fmt: skip
+
+
+@main.command()
+def doctor() -> None:
+    """Check that this machine can make the PDF: the PDF engine loads and, for each script
+    captions come in (accents, Arabic, Chinese, Korean, emoji …), an installed font has it.
+
+    Exit status: 0 all good, 1 a problem (each printed with the package that fixes it).
+    """
+    from reporter.commands.doctor import doctor as command
+
+    sys.exit(command(world=_world()))
+
+
+@main.command()
 @_sandbox_option
 def pending(sandbox: bool) -> None:
     """List the reports that wait: for approval, or held by a data-quality rule, and why."""
     from reporter.commands.pending import pending as command
 
     sys.exit(command(sandbox=sandbox, world=_world()))
+
+
+# --- store verbs: store migrate, store copy -------------------------------------------------------
+
+
+@main.group()
+def store() -> None:
+    """The store: bring it to the newest schema, or copy it (SQLite and PostgreSQL)."""
+
+
+@store.command("migrate")
+@_sandbox_option
+def store_migrate(sandbox: bool) -> None:
+    """Bring the store to the newest schema (REPORTER_STORE); print from which to which."""
+    from reporter.commands.store_migrate import store_migrate as command
+
+    sys.exit(command(sandbox=sandbox, world=_world()))
+
+
+@store.command("copy")
+@click.argument("source", metavar="SRC")
+@click.argument("destination", metavar="DST")
+@click.option(
+    "--replace", is_flag=True, help="Delete what DST holds first (else it must be empty)."
+)
+def store_copy(source: str, destination: str, replace: bool) -> None:
+    """Copy every row of the store SRC into DST (SQLite files or postgresql:// URLs).
+
+    Prints each table's row count in both and stops with an error unless they match."""
+    from reporter.commands.store_copy import store_copy as command
+
+    sys.exit(command(source, destination, replace=replace, world=_world()))

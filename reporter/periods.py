@@ -152,6 +152,16 @@ def _month_of(year: int, month: int) -> Period:
     return Period(first, _month_end(first))
 
 
+def months_up_to(day: dt.date, count: int) -> list[Period]:
+    """The ``count`` calendar months that end with ``day``'s month, oldest first."""
+    months: list[Period] = []
+    year, month = day.year, day.month
+    for _ in range(count):
+        months.append(_month_of(year, month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months[::-1]
+
+
 def _quarter_of(year: int, quarter: int) -> Period:
     first = dt.date(year, 3 * quarter - 2, 1)
     return Period(first, _month_end(first.replace(month=first.month + 2)))

@@ -18,6 +18,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from reporter.errors import UsageError
 
 PREFIX = "REPORTER_"
+STORE_URLS = ("postgresql://", "postgresql+psycopg://", "postgres://")
 
 
 def default_data_dir(environ: Mapping[str, str]) -> Path:
@@ -31,10 +32,12 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix=PREFIX, extra="ignore", frozen=True)
 
-    store: Path = Field(
+    store: Path | str = Field(
         None,  # filled in by the validator below
         validate_default=True,
-        description="SQLite store of fetched data (default: the per-user data directory).",
+        description="The store of fetched data: a SQLite file (default: in the per-user data "
+        "directory) or a PostgreSQL URL, `postgresql://USER:PASSWORD@HOST:PORT/DATABASE`, "
+        "shared by several machines.",
     )
     api_base_url: str | None = Field(
         None,
@@ -60,6 +63,26 @@ class Settings(BaseSettings):
     thumbnail_timeout: float = Field(10.0, gt=0, description="Seconds for one picture.")
     render_workers: int | None = Field(
         None, ge=1, le=64, description="Reports rendered at once (default: the number of CPUs)."
+    )
+    broker_url: SecretStr | None = Field(
+        None,
+        description=(
+            "Celery broker (`redis://host:6379/0` or `amqp://…`): `reporter run --send` enqueues "
+            "each report for `reporter worker` processes instead of running it here."
+        ),
+    )
+    broker_wait: float = Field(
+        6 * 3600.0,
+        gt=0,
+        description="Seconds `reporter run --send` waits for the workers before it gives up.",
+    )
+    broker_visibility_timeout: float = Field(
+        3600.0,
+        gt=0,
+        description=(
+            "Redis broker: seconds before a task a dead worker took runs again elsewhere "
+            "(longer than the longest report takes)."
+        ),
     )
     smtp_host: str | None = Field(
         None, description="SMTP server `reporter run --send` delivers through (required to send)."
@@ -116,6 +139,8 @@ class Settings(BaseSettings):
         if value is None:
             environ = (info.context or {}).get("environ", {})
             return default_data_dir(environ) / "store.sqlite3"
+        if isinstance(value, str) and not value.startswith(STORE_URLS):
+            return Path(value)  # a file; a URL stays text (a Path would fold its "//")
         return value
 
 

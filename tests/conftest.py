@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from support.example import ExampleRun, run_example
+from support.postgres import BACKENDS, location
 
 _real_connect = socket.socket.connect
 
@@ -68,6 +69,14 @@ def example_run(tmp_path_factory: pytest.TempPathFactory) -> ExampleRun:
     with pytest.MonkeyPatch.context() as monkeypatch:
         isolate(monkeypatch, root / "home")
         return run_example(root)
+
+
+@pytest.fixture(params=BACKENDS)
+def store_at(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Path | str]:
+    """A new store's location on each backend: a SQLite file, a PostgreSQL schema
+    (support/postgres.py: skipped where no server runs, but never under CI=true)."""
+    with location(request.param, tmp_path) as found:
+        yield found
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -101,8 +101,9 @@ class Recorder:
     def __init__(self) -> None:
         self.events: list[tuple[str, str]] = []
 
-    def sending(self, item: Outgoing) -> None:
+    def sending(self, item: Outgoing) -> bool:
         self.events.append(("sending", item.recipient))
+        return True
 
     def sent(self, item: Outgoing, reply: str) -> None:
         self.events.append(("sent", item.recipient))

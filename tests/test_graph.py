@@ -187,6 +187,8 @@ def test_batch_per_item_errors_and_null_items(sb: Sandbox) -> None:
     assert isinstance(outcomes[1], GraphError) and outcomes[1].subcode == 33
     assert isinstance(outcomes[2], GraphError) and outcomes[2].code == 100
     assert client.requests_sent == 2  # the null items went again in a second, smaller batch
+    # Meta counts each call inside a batch against its rate limits (4, then the 2 sent again)
+    assert client.calls_counted == 6
 
 
 def test_batch_with_a_revoked_token_raises(sb: Sandbox) -> None:

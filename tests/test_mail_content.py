@@ -45,7 +45,7 @@ def spec(**delivery: object) -> Spec:
 def test_default_text_and_escaped_html() -> None:
     s = spec(subject="{client}: {account} {year}/{month}\n({period})")
     body = compose(s, s.accounts[0], OCTOBER, FIGURES, spec_dir=Path("."))
-    assert body.subject == "Acme <Coffee>: Acme & Co 2026/10 (2026-10)"
+    assert body.subject == "Acme <Coffee>: Acme & Co 2026/10 (October 2026)"
     assert body.attachment_name == "Acme-Co-Instagram-2026-10.pdf"
     assert body.text.splitlines()[:9] == [
         "Hello,",

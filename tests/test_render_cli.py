@@ -71,3 +71,47 @@ def test_render_offline_gives_the_same_text(example_run: ExampleRun, tmp_path: P
     pdf = next((tmp_path / "again").rglob("Acme-Coffee-Roasters-2026-10.pdf"))
     after = pdf_text(pdf)
     assert after == before
+
+
+def test_the_example_report_is_short(example_run: ExampleRun) -> None:
+    # Issue 12: at most 8 pages (15 before); sections follow on, per-post tables show the top 10
+    # and say where the rest are; the CSV keeps every post.
+    import csv
+
+    import pypdf
+
+    acme, nordlicht = example_run.pdfs
+    assert len(pypdf.PdfReader(acme).pages) <= 8
+    assert len(pypdf.PdfReader(nordlicht).pages) <= 8
+    text = " ".join(example_run.text.split())
+    assert "The 10 posts with the most views. Full list of all " in text
+    assert " posts in the accompanying CSV file." in text
+    listed = text.split("Full list of all ", 1)[1].split(" posts", 1)[0]
+    rows = list(csv.reader(acme.with_suffix(".csv").read_text(encoding="utf-8").splitlines()))
+    feed = {r[2] for r in rows if r and r[0] == "media_FEED"}  # long form: a row per cell
+    assert len(feed) == int(listed) > 10
+
+
+def test_the_example_report_speaks_to_the_client(example_run: ExampleRun) -> None:
+    # Issue 12, §3, read back from the example's PDF.
+    import re
+
+    import pypdf
+
+    acme = example_run.pdfs[0]
+    text = " ".join(example_run.text.split())
+    assert "Acme Coffee Roasters · Acme Coffee Roasters" not in text  # client = account: once
+    assert "Acme Coffee Roasters · October 2026" in text
+    assert "`" not in text and "reporter " not in text and "--" not in text
+    assert not re.findall(r"\b[a-z]+_[a-z_]+\b", text)  # no metric ids, no spec keys
+    assert "in development" not in text and "Graph API" not in text
+    assert not re.search(r"(?<![\w.\-])-\d", text)  # one minus sign: U+2212
+    assert not re.search(r"\d(\.\d)?m\b", text)  # no "3m": millions are spelt out
+    assert "reached" not in text.split("The best", 1)[1].split(".", 2)[1]  # no "reached … reached"
+    ages = re.findall(r"\b(13-17|18-24|25-34|35-44|45-54|55-64|65\+)(?!\d)", text)
+    assert ages[:7] == ["13-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+"]
+    metadata = pypdf.PdfReader(acme).metadata
+    assert metadata is not None and metadata.author == "Northwind Social"  # the agency
+    # The demo captions read like a roaster's posts; hostile ones live in the render tests.
+    assert "Ethiopia Guji" in text or "Colombia Huila" in text or "V60" in text
+    assert "<script" not in text and "passwd" not in text

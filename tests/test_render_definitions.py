@@ -39,7 +39,7 @@ def _notes(tmp: Path) -> tuple[str, list[Unavailable]]:
         catalogue=rs.CATALOGUE, thumbnails={}, out_root=tmp, now=rs.FETCHED_AT,
     )  # fmt: skip
     text = page.read_text(encoding="utf-8")
-    notes = text[text.index('<section class="notes page">') :]
+    notes = text[text.index('<section class="notes">') :]
     plain = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", notes)).split())
     return plain, list(current.unavailable)
 
@@ -65,8 +65,8 @@ def test_meanings_units_formulas_organic_paid_timezone_delay(tmp_path: Path) -> 
         metric = cat.get("account", name)
         assert metric is not None
         assert f"{metric.title} {metric.description}" in notes
-    assert "(unit: a count; unique accounts: never added up over days or posts.)" in notes
-    assert "Organic and paid Metrics named Total (total_likes, total_comments, total_views) " in (
+    assert "(unique accounts: never added up over days or posts.)" in notes
+    assert "Organic and paid Likes, comments and views of a post count organic activity only" in (
         notes
     )
     assert "The report's period and dates are in America/Los_Angeles" in notes

@@ -69,8 +69,11 @@ def test_derived_kpis_with_comparison_and_formula_in_the_notes() -> None:
     assert "Engagement rate" in text and "Interactions per post" in text
     assert re.search(r"Engagement rate \d+\.\d% ▲|Engagement rate \d+\.\d% ▼", text), text
     assert " pts)" in text  # a rate's change is in percentage points
-    assert "Built-in derived metric: total_interactions / reach (shown as a percentage)." in text
-    assert "Derived metric: total_interactions / count(FEED) (a number)." in text
+    # The formula in words: metric titles, never Meta's metric names.
+    assert "Worked out as Interactions ÷ Accounts reached (shown as a percentage)." in text
+    assert "Worked out as Interactions ÷ number of posts (a number)." in text
+    notes = text[text.index("What the figures mean") :]
+    assert "total_interactions" not in notes and "count(FEED)" not in notes
 
 
 def test_goals_show_value_target_share_and_status() -> None:

@@ -107,10 +107,12 @@ def test_kpis_show_the_dataset_figures_with_their_comparison(
     normal: tuple[Rendered, Dataset, Dataset],
 ) -> None:
     rendered, current, previous = normal
-    summary = rendered.pages[1]
+    # Lines joined (a narrow card wraps), thin spaces kept; the arrow starts its own line.
+    summary = re.sub(r" *\n *", " ", rendered.pages[1].replace("▲", " ▲").replace("▼", " ▼"))
+    summary = summary.replace("  ", " ")
     # Views arrive in two windows (30 + 1 days) and add up; the card is compact.
     views, views_before = (_window_total(d, "views", longest=False) for d in (current, previous))
-    assert f"{FMT.compact(views)}▲ {FMT.signed_percent(views / views_before - 1)}" in summary
+    assert f"{FMT.compact(views)} ▲ {FMT.signed_percent(views / views_before - 1)}" in summary
     assert f"({FMT.signed(views - views_before)})" in summary
     assert f"{FMT.compact(views_before)} in September 2026" in summary
     # Reach is unique accounts: never summed; the longest window, labelled as such.
@@ -121,7 +123,7 @@ def test_kpis_show_the_dataset_figures_with_their_comparison(
     assert f"{span} only (30 of 31 days)" in summary
     comments, before = (_window_total(d, "comments", longest=False) for d in (current, previous))
     assert comments < before  # the fixture's one falling metric: a down arrow and a minus
-    assert f"{FMT.number(comments)}▼ {FMT.signed_percent(comments / before - 1)}" in summary
+    assert f"{FMT.number(comments)} ▼ {FMT.signed_percent(comments / before - 1)}" in summary
 
 
 @pytest.mark.slow
@@ -131,7 +133,7 @@ def test_highlights_come_from_the_data(normal: tuple[Rendered, Dataset, Dataset]
         (v, m) for m in current.media if (v := current.total(m.id, "views")) is not None
     )  # fmt: skip
     summary = " ".join(rendered.pages[1].split())
-    assert f"reached {FMT.number(best[0])} views" in summary
+    assert f"published {FMT.date(best[1].timestamp)}: {FMT.number(best[0])} views." in summary
     gained = sum(o.value for o in current.series(current.account.id, "follower_count"))
     assert f"{FMT.number(gained)} accounts started following" in summary
     assert "Published 18 posts, 12 reels and 10 stories" in summary
@@ -141,15 +143,15 @@ def test_highlights_come_from_the_data(normal: tuple[Rendered, Dataset, Dataset]
 def test_pages_outline_and_metadata(normal: tuple[Rendered, Dataset, Dataset]) -> None:
     rendered, _, _ = normal
     reader = rendered.reader
-    assert len(reader.pages) == 11
+    assert len(reader.pages) <= 8  # issue 12: sections follow on, per-post tables the top 10
     assert reader.metadata is not None
     assert reader.metadata.title == "Monthly Instagram report: Acme Coffee Roasters, October 2026"
     assert reader.metadata.author == "Northwind Social"
     assert "Acme Coffee" in (reader.metadata.subject or "")
     top = [item["/Title"] for item in reader.outline if not isinstance(item, list)]
     assert top == ["Summary", "Trends", "Breakdowns", "Audience", "Content", "Notes"]
-    assert "Page 2 of 11" in rendered.pages[1]
-    assert "Acme Coffee · Acme Coffee Roasters · October 2026" in rendered.pages[1]
+    assert f"Page 2 of {len(reader.pages)}" in rendered.pages[1]
+    assert "Acme Coffee · Acme Coffee Roasters · October 2026" in rendered.pages[1]  # two names
     cover = rendered.pages[0]
     for text in ("ACME COFFEE", "Monthly Instagram report", "October 2026", "@acmecoffee"):
         assert text in cover
@@ -164,8 +166,13 @@ def test_content_tables_and_durations(normal: tuple[Rendered, Dataset, Dataset])
     watch = current.total(reel.id, "ig_reels_avg_watch_time")
     assert watch is not None
     assert FMT.duration(watch) in rendered.text  # "12.3 sec", not milliseconds
-    assert "Total, 12 reels" in rendered.text
-    assert "Total, 10 stories" in rendered.text
+    # 12 reels: the table shows the top 10 by views, its total counts all 12; 10 stories: all.
+    text = " ".join(rendered.text.split())
+    assert "Total, all 12 reels" in text
+    assert "The 10 reels with the most views. Full list of all 12 reels in the accompanying " in (
+        text
+    )
+    assert "Total, 10 stories" in text
 
 
 @pytest.mark.slow
@@ -216,9 +223,13 @@ def test_csv_carries_the_kpi_totals_and_their_comparison(
 def test_html_is_self_contained(normal: tuple[Rendered, Dataset, Dataset]) -> None:
     html = normal[0].html
     assert "<svg" in html and "<style>" in html
-    assert not re.search(r"""(src|href)\s*=\s*["'](?!data:|#)""", html.replace("xlink:", ""))
-    assert "http://" not in html.replace("http://www.w3.org/", "")
-    assert "https://" not in html
+    # Nothing is loaded from elsewhere; the only outside URLs are links to the posts.
+    links = re.findall(r'<a href="(https://www\.instagram\.com/[^"]*)">', html)
+    assert links
+    local = re.sub(r'<a href="https://www\.instagram\.com/[^"]*">', "<a>", html)
+    assert not re.search(r"""(src|href)\s*=\s*["'](?!data:|#)""", local.replace("xlink:", ""))
+    assert "http://" not in local.replace("http://www.w3.org/", "")
+    assert "https://" not in local
 
 
 @pytest.mark.slow
@@ -228,10 +239,10 @@ def test_many_unavailable_without_comparison(sparse: Rendered) -> None:
     assert "No comparison period." in summary
     assert "▲" not in summary and "▼" not in summary
     audience = " ".join(sparse.text.split())
-    assert "Follower demographics n/a Not available for accounts with fewer than 100" in audience
+    assert "Follower demographics Not available for accounts with fewer than 100" in audience
     assert "New followers n/a Not available for accounts with fewer than 100" in audience
     assert "compared with" not in sparse.pages[0]
-    assert len(sparse.reader.pages) == 10
+    assert len(sparse.reader.pages) <= 8
 
 
 @pytest.mark.slow
@@ -241,7 +252,7 @@ def test_no_media_in_the_period(no_media: Rendered) -> None:
     assert "Nothing was published in this period." in text
     assert "The best" not in text  # no best-post highlight without posts
     assert "Navigation: story navigation n/a No media of the period had this breakdown." in text
-    assert len(no_media.reader.pages) == 9
+    assert len(no_media.reader.pages) <= 8
 
 
 def test_locale_formats_numbers_dates_and_durations() -> None:

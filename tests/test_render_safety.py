@@ -27,7 +27,8 @@ class _Tags(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.tags: list[str] = []
-        self.urls: list[str] = []
+        self.urls: list[str] = []  # what the document would load
+        self.links: list[str] = []  # where its <a> elements lead
         self.styles: list[str] = []
         self._in_style = False
 
@@ -35,7 +36,9 @@ class _Tags(HTMLParser):
         self.tags.append(tag)
         self._in_style = tag == "style"
         for name, value in attrs:
-            if name in ("src", "href", "xlink:href", "data", "poster") and value:
+            if tag == "a" and name == "href" and value:
+                self.links.append(value)
+            elif name in ("src", "href", "xlink:href", "data", "poster") and value:
                 self.urls.append(value)
             if name == "style" and value:
                 self.styles.append(value)
@@ -96,7 +99,9 @@ def test_hostile_captions_leave_no_trace(hostile: tuple[str, Path]) -> None:
     parsed = _Tags()
     parsed.feed(html)
     assert "script" not in parsed.tags and "object" not in parsed.tags
+    # nothing loaded from elsewhere; the only links lead to the posts on Instagram
     assert all(url.startswith(("data:", "#")) for url in parsed.urls), parsed.urls
+    assert all(url.startswith("https://www.instagram.com/") for url in parsed.links)
     assert not any("file:" in style or "secret" in style for style in parsed.styles)
     assert "&lt;script&gt;alert" in html  # the caption is shown as text, not run
     assert "{{ 7*7 }}" in html and ">49<" not in html  # captions are data, not templates

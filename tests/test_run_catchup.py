@@ -57,13 +57,13 @@ def test_a_month_held_by_the_settling_window_goes_out_with_the_next_run(tmp_path
         december = run_at(TOKYO_DEC, [str(spec), "--send", "--quiet"], env, out)
         assert (december.status, december.err) == (0, "")
         [october] = smtp.received
-        assert october.message["Subject"] == "Café Müller: Instagram report 2026-10"
+        assert october.message["Subject"] == "Café Müller: Instagram report October 2026"
 
         sb.set_now(DAY_AFTER)
         daily = run_at(DAY_AFTER, [str(spec), "--send"], env, out)
         assert daily.status == 0, daily.err
         assert [m.message["Subject"] for m in smtp.received[1:]] == [
-            "Café Müller: Instagram report 2026-11"
+            "Café Müller: Instagram report November 2026"
         ]
         assert "cafe.toml: Café Müller 2026-10: 1 recipient(s) skipped: already sent" in daily.out
         again = run_at(DAY_AFTER, [str(spec), "--send", "--quiet"], env, out)
@@ -80,7 +80,7 @@ def test_a_new_spec_starts_with_its_newest_month(tmp_path: Path) -> None:
         ran = run_at(DAY_AFTER, [str(spec), "--send"], env, tmp_path / "out")
         assert ran.status == 0, ran.err
         assert [m.message["Subject"] for m in smtp.received] == [
-            "Café Müller: Instagram report 2026-11"
+            "Café Müller: Instagram report November 2026"
         ]
 
 

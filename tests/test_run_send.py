@@ -65,7 +65,7 @@ def test_three_specs_a_failing_account_then_the_rest_then_nothing(tmp_path: Path
         )
 
         anna = got["anna@client.example"][0].message
-        assert anna["Subject"] == "Café Müller: Instagram report 2026-10"
+        assert anna["Subject"] == "Café Müller: Instagram report October 2026"
         assert anna["To"] == "anna@client.example" and anna["Bcc"] is None
         assert anna["From"] == "Agentur Grün <reports@agency.example>"
         [attachment] = list(anna.iter_attachments())

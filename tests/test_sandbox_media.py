@@ -94,12 +94,12 @@ def test_media_fields_and_their_quirks(sb: Sandbox) -> None:
     assert all(list(i) == ["id"] for i in only_ids)
 
 
-def test_captions_include_emoji_non_latin_and_html_looking_text(sb: Sandbox) -> None:
+def test_captions_read_like_a_roasters_posts_with_emoji_and_non_latin(sb: Sandbox) -> None:
     captions = [str(i.get("caption", "")) for i in _walk(sb, ACME, fields="caption", limit="100")]
     text = "\n".join(captions)
-    assert "<script>alert(1)</script>" in text
-    assert '<img src="file:///etc/passwd">' in text
-    assert "url(" in text
+    # A client's own feed: coffee, no markup; hostile captions are the render tests' business.
+    assert "Ethiopia Guji" in text and "#specialtycoffee" in text and "#autumnblend" in text
+    assert not re.search(r"[<>{}]|url\(|&amp;|script", text), text
     assert re.search(r"[\u3040-\u30ff]", text)  # Japanese
     assert re.search(r"[\u0600-\u06ff]", text)  # Arabic
     assert re.search(r"[\U0001F300-\U0001FAFF]", text)  # emoji

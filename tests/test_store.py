@@ -1,4 +1,5 @@
-"""The SQLite store: atomic creation, migrations, the run lock, call transactions, datasets."""
+"""The store: atomic creation, migrations, the run lock, call transactions, datasets; the tests
+that take ``store_at`` run on SQLite and on PostgreSQL alike (tests/support/postgres.py)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,15 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
+import psycopg
 import pytest
+from support.postgres import SERVER, fresh_schema, need_server
 
 from reporter.dataset import AccountInfo, MediaItem, Observation, Unavailable
 from reporter.store.database import MIGRATIONS, STORIES, CallResult, Store, StoreError
+from reporter.store.faults import store_error
 from reporter.store.ledger import ReportKey
+from reporter.store.migrate import ALEMBIC_USER_VERSION, head
 
 NOW = dt.datetime(2026, 11, 2, 17, tzinfo=dt.UTC)
 OCT = (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
@@ -29,7 +34,8 @@ def test_created_atomically_with_wal_and_the_latest_schema(tmp_path: Path) -> No
         pass
     assert sorted(p.name for p in path.parent.iterdir()) == ["store.db", "store.db.lock"]
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == ALEMBIC_USER_VERSION
+    assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [(head(),)]
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     db.close()
 
@@ -39,7 +45,16 @@ def test_a_store_from_a_newer_reporter_is_refused(tmp_path: Path) -> None:
     with Store.open(path):
         pass
     db = sqlite3.connect(path)
-    db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    db.execute("UPDATE alembic_version SET version_num = '9999'")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError) as raised:
+        Store.open(path)
+    assert str(raised.value) == (
+        "the store was written by a newer reporter (schema 9999); upgrade reporter"
+    )
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {ALEMBIC_USER_VERSION + 1}")
     db.close()
     with pytest.raises(StoreError, match="written by a newer reporter"):
         Store.open(path)
@@ -78,8 +93,8 @@ def test_a_file_that_is_not_a_store_is_a_clear_error(tmp_path: Path) -> None:
     )
 
 
-def test_calls_done_resume_and_generations(tmp_path: Path) -> None:
-    with Store.open(tmp_path / "s.db") as store:
+def test_calls_done_resume_and_generations(store_at: Path | str) -> None:
+    with Store.open(store_at) as store:
         first = _begin(store)
         store.record_call("1", "2026-10", first, "a", CallResult(), now=NOW)
         resumed = store.begin_unit(
@@ -97,7 +112,7 @@ def test_calls_done_resume_and_generations(tmp_path: Path) -> None:
         assert not store.unit_complete("1", "2026-10")
 
 
-def test_a_call_replaces_its_earlier_rows_and_datasets_round_trip(tmp_path: Path) -> None:
+def test_a_call_replaces_its_earlier_rows_and_datasets_round_trip(store_at: Path | str) -> None:
     post = MediaItem("m1", "1", "FEED", "IMAGE", dt.datetime(2026, 10, 5, tzinfo=dt.UTC),
                      caption="<b>hi</b> ☕", children=("c1", "c2"))  # fmt: skip
     story = MediaItem("s1", "1", "STORY", "VIDEO", dt.datetime(2026, 10, 9, tzinfo=dt.UTC))
@@ -105,7 +120,7 @@ def test_a_call_replaces_its_earlier_rows_and_datasets_round_trip(tmp_path: Path
     new = Observation("m1", "reach", "lifetime", 7.0, metric_type="lifetime")
     window = Observation("1", "reach", "day", 99.0, since=WINDOW[0], until=WINDOW[1],
                          dimensions=(("follow_type", "FOLLOWER"),))  # fmt: skip
-    with Store.open(tmp_path / "s.db") as store:
+    with Store.open(store_at) as store:
         generation = _begin(store)
         info = AccountInfo("1", "acme", "Acme", followers_count=12)
         store.record_call("1", "2026-10", generation, "profile", CallResult(account=info), now=NOW)
@@ -131,8 +146,8 @@ def test_a_call_replaces_its_earlier_rows_and_datasets_round_trip(tmp_path: Path
     assert type(data).from_json(data.to_json()) == data
 
 
-def test_thumbnails(tmp_path: Path) -> None:
-    with Store.open(tmp_path / "s.db") as store:
+def test_thumbnails(store_at: Path | str) -> None:
+    with Store.open(store_at) as store:
         assert store.thumbnail("m1") is None and not store.has_thumbnail("m1")
         store.put_thumbnail("m1", "http://x/m1.png", "image/png", b"\x89PNG", now=NOW)
         assert store.thumbnail("m1") == ("image/png", b"\x89PNG")
@@ -142,3 +157,78 @@ def test_reading_a_store_that_does_not_exist_creates_nothing(tmp_path: Path) -> 
     with Store.open(tmp_path / "none.db", write=False) as store:
         assert store.load_dataset("1", "2026-10") is None
     assert not (tmp_path / "none.db").exists()
+
+
+def test_the_same_store_opens_again_with_what_it_holds(store_at: Path | str) -> None:
+    with Store.open(store_at) as store:
+        _begin(store)
+        assert store.migrated.before == "none" and store.migrated.after == head()
+    with Store.open(store_at, write=False) as again:
+        assert again.migrated.before == again.migrated.after == head()
+        assert not again.unit_complete("1", "2026-10")
+        assert again.table_counts()["units"] == 1
+
+
+def test_a_postgresql_store_of_a_newer_reporter_is_refused() -> None:
+    with fresh_schema() as url:
+        with Store.open(url):
+            pass
+        with psycopg.connect(SERVER, autocommit=True) as db:
+            schema = url.rpartition("schema=")[2]
+            db.execute(f'UPDATE "{schema}".alembic_version SET version_num = %s', ("9999",))
+        with pytest.raises(StoreError, match=r"written by a newer reporter \(schema 9999\)"):
+            Store.open(url)
+
+
+def test_an_unreachable_postgresql_server_is_one_clear_line() -> None:
+    url = "postgresql://reporter:hunter2@127.0.0.1:9/reports"  # port 9 (discard): nobody listens
+    with pytest.raises(StoreError) as raised:
+        Store.open(url)
+    message = str(raised.value)
+    assert message.startswith("the store postgresql://reporter:***@127.0.0.1:9/reports: ")
+    assert message.endswith(
+        "; check that the server runs and that REPORTER_STORE names its host, port and database"
+    )
+    assert "hunter2" not in message and "\n" not in message and "Connection refused" in message
+
+
+def test_a_missing_postgresql_database_says_how_to_make_it() -> None:
+    need_server()
+    url = SERVER.rsplit("/", 1)[0] + "/no_such_database_here"
+    with pytest.raises(StoreError) as raised:
+        Store.open(url)
+    assert str(raised.value).endswith(
+        "; the database does not exist: create it (createdb NAME), then run again"
+    )
+
+
+def test_a_dropped_postgresql_connection_costs_one_reconnection() -> None:
+    with fresh_schema() as url, Store.open(url) as store:
+        _begin(store)
+        with store._read() as db:
+            pid = db.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+        with psycopg.connect(SERVER, autocommit=True) as admin:  # a server restart, for us
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        store.complete_unit("1", "2026-10", now=NOW)  # on a new connection
+        assert store.unit_complete("1", "2026-10")
+
+
+@pytest.mark.parametrize(("error", "fix"), [
+    (psycopg.errors.DiskFull("could not extend file"), "the server's disk is full: free space on "
+     "it, then run again (what was stored is kept)"),
+    (psycopg.errors.ReadOnlySqlTransaction("cannot execute INSERT in a read-only transaction"),
+     "the server is read-only (a standby?): point REPORTER_STORE at the primary"),
+    (psycopg.errors.InsufficientPrivilege("permission denied for table units"),
+     "this user may not use the store's tables: grant it rights on the database"),
+    (psycopg.errors.AdminShutdown("terminating connection due to administrator command"),
+     "the server is shutting down or restarting: run again when it is back"),
+])  # fmt: skip
+def test_what_a_postgresql_server_refuses_is_one_line(error: psycopg.Error, fix: str) -> None:
+    found = store_error("postgresql://reporter:hunter2@db.example/reports", error)
+    assert found is not None
+    assert str(found) == f"the store postgresql://reporter:***@db.example/reports: {error}; {fix}"
+
+
+def test_an_error_of_ours_stays_one() -> None:
+    assert store_error("postgresql://db.example/r", psycopg.errors.SyntaxError("syntax")) is None
+    assert store_error(Path("s.db"), ValueError("no")) is None

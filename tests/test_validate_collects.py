@@ -14,7 +14,7 @@ TEXT = EXAMPLE.read_text(encoding="utf-8")
 @pytest.mark.parametrize(
     ("old", "new", "error"),
     [
-        ('id = "17841400000000001"', "id = 5", ":23:6: error: accounts[0].id: expected a string; "
+        ('id = "17841400000000001"', "id = 5", ":26:6: error: accounts[0].id: expected a string; "
          "got 5 [invalid-type]"),
         ('client = "Acme Coffee Roasters"', "client = 5", ":14:10: error: report.client: expected "
          "a string; got 5 [invalid-type]"),
@@ -30,7 +30,7 @@ def test_a_wrong_type_in_a_required_key_still_checks_the_rest(
     ran = run_cli(["validate", str(path), "--today", "2026-11-02"])
     assert ran.status == 1
     lines = [line for line in ran.stdout.splitlines() if ": error: " in line]
-    unknown = f'{path}:39:3: error: account_metrics.metrics[0]: unknown account metric "veews"'
+    unknown = f'{path}:42:3: error: account_metrics.metrics[0]: unknown account metric "veews"'
     assert f"{path}{error}" in lines and f"{unknown} [unknown-metric]" in lines, ran.stdout
     key = error.split(": ")[2]  # nothing about the placeholder that stood in for the bad value
     assert [line for line in lines if f": {key}" in line] == [f"{path}{error}"]

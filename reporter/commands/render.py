@@ -13,7 +13,7 @@ import datetime as dt
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reporter.errors import ExitStatus, MachineError
 from reporter.run.log import Status, status_world
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from reporter.fetch.execute import Outcome
     from reporter.run.jobs import Rendered
     from reporter.store.database import Store
+    from reporter.store.ledger import ReportKey
 
 # A report rendered: its account, the data it was rendered from and when (for the roll-up).
 Made = tuple[Account, "Dataset", "Dataset | None", dt.datetime]
@@ -108,10 +109,13 @@ def _render(
                 for path in rolled:
                     world.out.write(f"{spec.rollup.name}: wrote {path}\n")
         renders.finish()
+    written.archive()
     return written.status
 
 
-_Tag = tuple[Made, list[Made]]  # a render's report, and the list of its spec's rendered ones
+# A render's report, the list of its spec's rendered ones, and where its files are archived (the
+# store's location and lock timeout, and the report's key there).
+_Tag = tuple[Made, list[Made], tuple[Any, float, "ReportKey"]]
 
 
 class _Written:
@@ -121,9 +125,10 @@ class _Written:
     def __init__(self, world: World) -> None:
         self.world = world
         self.status = int(ExitStatus.OK)
+        self.files: list[tuple[Any, float, ReportKey, tuple[Path, ...]]] = []
 
     def __call__(self, tag: _Tag, future: cf.Future[Rendered]) -> None:
-        made, of_spec = tag
+        made, of_spec, (location, lock_timeout, key) = tag
         account = made[0]
         try:
             rendered = future.result()
@@ -132,8 +137,21 @@ class _Written:
             self.status = int(ExitStatus.FAILED)
             return
         of_spec.append(made)
+        self.files.append((location, lock_timeout, key, rendered.files))
         for path in rendered.files:
             self.world.out.write(f"{account.name}: wrote {path}\n")
+
+    def archive(self) -> None:
+        """Every rendered report's files into its store's archive, so any host can send or
+        show them (once the renders are done: the stores were closed while they ran)."""
+        from reporter.run.jobs import keep_files
+        from reporter.store.database import Store
+
+        for location in dict.fromkeys(item[0] for item in self.files):
+            mine = [item for item in self.files if item[0] == location]
+            with Store.open(location, lock_timeout=mine[0][1]) as store:
+                for _, _, key, files in mine:
+                    keep_files(store, key, files, now=self.world.now)
 
 
 def _submit_outcomes(
@@ -151,13 +169,17 @@ def _submit_outcomes(
     progress: Status | None = None,
 ) -> list[Made]:
     """Hand each account's report to the renders; the list its rendered reports join."""
+    from reporter.render.fonts import font_warnings
     from reporter.render.formatting import Formatter
     from reporter.render.sections.commentary import load_commentary
+    from reporter.run.history import history
     from reporter.run.jobs import RenderJob, render_job
+    from reporter.store.ledger import ReportKey as StoreKey
 
     spec_key = str(spec_path.resolve())
     fmt = Formatter(spec.report.locale, spec.report.timezone)
     made: list[Made] = []
+    warned: set[str] = set()  # scripts without a font: one warning, not one a report
     for number, account in enumerate(spec.accounts, start=1):
         mine = [o for o in outcomes if o.unit.account.id == account.id]
         current = next((o for o in mine if o.unit.role == "report"), None)
@@ -182,6 +204,9 @@ def _submit_outcomes(
             data, before = current.dataset, previous.dataset if previous is not None else None
             commentary, when = load_commentary(spec, spec_path, label, account.name), world.now
             store.archive(spec_key, account.id, label, data, before, commentary, now=when)
+        for text in font_warnings(data, f"{spec_path.name}: {account.name}",
+                                  commentary=commentary, warned=warned):  # fmt: skip
+            world.err.write(text + "\n")
         if progress is not None:
             progress(f"{account.name} {label}: rendering {number}/{len(spec.accounts)}…")
         job = RenderJob(
@@ -197,8 +222,15 @@ def _submit_outcomes(
             headline=False,
             catalogue=world.catalogue,
             simulated=sandbox,
+            history=history(store, spec_key=spec_key, account_id=account.id, current=data,
+                            previous=before, as_of=when, months=spec.report.history_months),
+        )  # fmt: skip
+        where = (
+            store.location,
+            world.settings.lock_timeout,
+            StoreKey(spec_key, account.id, label),
         )
-        renders.submit(((account, data, before, when), made), render_job, job)
+        renders.submit(((account, data, before, when), made, where), render_job, job)
     return made
 
 

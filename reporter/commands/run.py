@@ -23,6 +23,10 @@ def run(paths: Sequence[Path], *, send: bool, options: RunOptions, world: World)
         raise UsageError("--account goes with --send or --dry-run")
     if options.review and not (send or options.dry_run):
         raise UsageError("--review goes with --send or --dry-run")
+    if send and not options.dry_run and world.settings.broker_url is not None:
+        from reporter.work.dispatch import run_distributed  # Celery: only with a broker
+
+        return run_distributed(paths, options=options, world=world)
     if send or options.dry_run:
         from reporter.run.pipeline import run_reports
 

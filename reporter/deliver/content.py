@@ -86,12 +86,15 @@ def headline(
 
 
 def subject(spec: Spec, account: Account, period: Period, *, sandbox: bool) -> str:
-    """``delivery.subject`` filled in (placeholders as in ``output.directory``), on one line."""
+    """``delivery.subject`` filled in, on one line: ``{period}`` as the report writes it
+    ("October 2026", in the report's locale), not the file names' 2026-10."""
+    from reporter.render.formatting import Formatter
+
     pattern = spec.delivery.subject if spec.delivery else "{client}: Instagram report {period}"
     text = pattern.format(
         client=spec.report.client,
         account=account.name,
-        period=period.label,
+        period=Formatter(spec.report.locale, spec.report.timezone).period(period),
         year=f"{period.since:%Y}",
         month=f"{period.since:%m}",
     )

@@ -48,6 +48,7 @@ class Decision:
     attempt: int = 0  # confirmed deliveries before this one: part of the Message-ID
     reason: str = ""
     uncertain: bool = False  # held because it may have been sent (see the module's docstring)
+    seen: LedgerRow | None = None  # the ledger's row it was decided on: the claim checks it
 
 
 def recipients(delivery: Delivery) -> list[Recipient]:
@@ -93,7 +94,7 @@ def decide(
         elif report_holds:
             out.append(Decision(person, "hold", attempt, "; ".join(report_holds)))
         else:
-            out.append(Decision(person, "send", attempt))
+            out.append(Decision(person, "send", attempt, seen=row))
     return out
 
 

@@ -3,8 +3,9 @@
 One message per recipient, one SMTP transaction each, all over one connection per report: the
 ledger can then say of every recipient whether the server confirmed it (see store/ledger.py).
 ``send`` drives MAIL, RCPT and DATA itself rather than through ``sendmail`` so it knows the
-moment the message could first be accepted (the data and its end marker on the wire) and tells
-the caller through ``Hooks`` just before it, and when the server's 250 arrives.
+moment the message could first be accepted and tells the caller through ``Hooks``: ``sending``
+just before the DATA command (the ledger's claim: another host may hold the recipient, and then
+the transaction is reset with nothing sent), and when the server's 250 arrives.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ from reporter.errors import ReporterError, Terminated, UsageError
 from reporter.settings import Settings
 
 Status = Literal["sent", "refused", "not_sent", "unknown"]
+ELSEWHERE = (
+    "another run is delivering it to this recipient (the ledger's claim); not sent from here"
+)
 
 
 class MessageTooLarge(ReporterError):
@@ -162,7 +166,7 @@ class Result:
 
 
 class Hooks(Protocol):
-    def sending(self, item: Outgoing) -> None: ...  # before the data goes out
+    def sending(self, item: Outgoing) -> bool: ...  # the claim, before the data: False: not ours
     def sent(self, item: Outgoing, reply: str) -> None: ...  # the server's 250
     def failed(self, item: Outgoing, detail: str) -> None: ...  # definitely not delivered
 
@@ -287,6 +291,9 @@ def _transaction(
             code, reply = connection.mail(config.sender_address)
         elif what == "the recipient":
             code, reply = connection.rcpt(item.recipient)
+        elif not hooks.sending(item):  # claimed just before DATA, so it can still be undone
+            connection.rset()
+            return Result(item.recipient, "not_sent", ELSEWHERE)
         else:
             code, reply = connection.docmd("DATA")
         if code not in ((354,) if what == "the message" else (250, 251)):
@@ -295,7 +302,6 @@ def _transaction(
             connection.rset()
             return Result(item.recipient, "refused", detail)
     payload = _dot_stuffed(wire_bytes(item.message))
-    hooks.sending(item)
     try:
         connection.send(payload)
     except smtplib.SMTPServerDisconnected as error:

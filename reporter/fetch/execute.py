@@ -93,7 +93,8 @@ class Outcome:
     unit: Unit
     dataset: Dataset | None = None
     source: Literal["api", "store", "none"] = "none"
-    requests: int = 0
+    requests: int = 0  # HTTP requests sent
+    calls: int = 0  # calls as Meta's rate limits count them (each item of a batch is one)
     error: ReporterError | None = None
     missing: int = 0  # calls with no usable answer after retries: a rerun fetches them
 
@@ -266,6 +267,7 @@ class _UnitRun:
             self._run(redo)
         finally:
             self.outcome.requests = self.client.requests_sent
+            self.outcome.calls = self.client.calls_counted
             self.client.session.close()
 
     def _run(self, redo: frozenset[str] | None) -> None:

@@ -18,6 +18,14 @@ def refused_for_permission(data: Dataset) -> str:
     return f"{', '.join(names)} refused" if names else ""
 
 
+def requests_text(outcome: Outcome) -> str:
+    """``12 requests, 90 calls``: batching saves requests, not calls against the rate limit."""
+    text = f"{outcome.requests} request{'s' * (outcome.requests != 1)}"
+    if outcome.calls != outcome.requests:
+        text += f", {outcome.calls} calls against the rate limit"
+    return text
+
+
 def report_outcomes(outcomes: Sequence[Outcome], *, out: TextIO, err: TextIO) -> int:
     failures: list[str] = []
     notes: list[str] = []
@@ -29,7 +37,7 @@ def report_outcomes(outcomes: Sequence[Outcome], *, out: TextIO, err: TextIO) ->
         if data is None:
             out.write(f"{name}: failed\n")
             continue
-        how = "from the store" if outcome.source == "store" else f"{outcome.requests} requests"
+        how = "from the store" if outcome.source == "store" else requests_text(outcome)
         missing = f", {outcome.missing} calls to fetch again" if outcome.missing else ""
         state = "incomplete: " if outcome.incomplete else ""
         out.write(

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import random
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from pydantic import SecretStr
@@ -21,6 +20,7 @@ from reporter.errors import ReporterError, UsageError
 from reporter.graph.media import MediaHosts
 from reporter.settings import Settings, default_data_dir
 from reporter.spec.models import Account
+from reporter.store.engine import Location, sandbox_location
 from reporter.world import World
 
 if TYPE_CHECKING:
@@ -52,16 +52,19 @@ def token_for(account: Account, environ: Mapping[str, str]) -> SecretStr:
     return SecretStr(value)
 
 
-def store_path(world: World, *, sandbox: bool) -> Path:
+def store_path(world: World, *, sandbox: bool) -> Location:
     """The store a command uses: ``REPORTER_STORE``, else the per-user data directory's
     ``store.sqlite3``; with --sandbox always a store of its own beside that one
-    (``sandbox.sqlite3``, or ``NAME.sandbox.EXT`` beside ``REPORTER_STORE=NAME.EXT``)."""
+    (``sandbox.sqlite3``, or ``NAME.sandbox.EXT`` beside ``REPORTER_STORE=NAME.EXT``, or the
+    schema ``sandbox`` beside a PostgreSQL store)."""
     settings = world.settings
     if not sandbox:
         return settings.store
     if "store" not in settings.model_fields_set:
         return default_data_dir(world.environ) / "sandbox.sqlite3"
     configured = settings.store
+    if isinstance(configured, str):
+        return sandbox_location(configured)
     return configured.with_name(f"{configured.stem}.sandbox{configured.suffix}")
 
 

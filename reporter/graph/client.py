@@ -126,7 +126,12 @@ class GraphClient:
         self.session = session or new_session()
         self.gate = gate or RateGate()
         self._slots = slots or threading.Semaphore(64)
-        self.requests_sent = 0
+        self.requests_sent = 0  # HTTP requests
+        # Calls as Meta's rate limits count them: "Each call within the batch is counted
+        # separately for the purposes of calculating API call limits and resource limits. For
+        # example, a batch of 10 API calls will count as 10 calls."
+        # https://developers.facebook.com/docs/graph-api/batch-requests (Limitations)
+        self.calls_counted = 0
         self._count_lock = threading.Lock()
         self.recorder = recorder  # `fetch --record`: every raw answer, redacted
 
@@ -139,10 +144,12 @@ class GraphClient:
 
     # --- one round trip ------------------------------------------------------------------------
 
-    def _send(self, method: str, url: str, **kwargs: Any) -> Response:
+    def _send(self, method: str, url: str, *, calls: int = 1, **kwargs: Any) -> Response:
+        """One HTTP request; ``calls``: how many calls it carries (a batch's items)."""
         self.gate.wait_before_call(self.retry.sleep)
         with self._count_lock:
             self.requests_sent += 1
+            self.calls_counted += calls
         started = time.monotonic()
         try:
             with self._slots:
@@ -285,7 +292,13 @@ class GraphClient:
                 "include_headers": "true",
             }
             response = self._with_retries(
-                functools.partial(self._send, "POST", f"{self.base_url}/{version}/", data=form),
+                functools.partial(
+                    self._send,
+                    "POST",
+                    f"{self.base_url}/{version}/",
+                    calls=len(operations),
+                    data=form,
+                ),
                 list,
             )
             items = response.body

@@ -12,6 +12,7 @@ def describe(fetch_plan: FetchPlan, hosts: dict[str, str]) -> list[str]:
     """The plan as lines for `reporter plan`: each call, and honest counts."""
     lines: list[str] = []
     known = 0
+    calls_known = 0  # Meta counts each call of a batch against its rate limits
     size = fetch_plan.batch_size
     for unit in fetch_plan.units:
         account = unit.account
@@ -35,6 +36,7 @@ def describe(fetch_plan: FetchPlan, hosts: dict[str, str]) -> list[str]:
         else:
             requests_now = len(unit.calls)
         known += requests_now
+        calls_known += len(unit.calls)
         for query in unit.media_queries:
             breakdown = f" breakdown={query.breakdown}" if query.breakdown else ""
             how = f"in batches of {size}" if unit.batched else "one request each"
@@ -43,8 +45,10 @@ def describe(fetch_plan: FetchPlan, hosts: dict[str, str]) -> list[str]:
                 f"?metric={','.join(query.metrics)}{breakdown}, {how}"
             )
     lines.append(
-        f"{known} requests known before the media listing; the listing's further pages and "
+        f"{known} requests ({calls_known} calls against Meta's rate limit, which counts each "
+        "call inside a batch) known before the media listing; the listing's further pages and "
         "the media-insight requests (ceil(media / 50) batches per account for Facebook login, "
-        "one per media for Instagram login) depend on what the listing returns"
+        "one per media for Instagram login; one call or more per media either way) depend on "
+        "what the listing returns"
     )
     return lines

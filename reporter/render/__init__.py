@@ -1,9 +1,9 @@
 """Rendering: a dataset (and its comparison) → a self-contained HTML report, its PDF and a CSV.
 
 ``render_report`` is the verb; ``build_html`` the pure part. WeasyPrint is imported only when a
-PDF is written (``reporter.render.pdf``); matplotlib when charts are drawn. Importing a module of
-this package (the commentary, the formatter) does not import the renderer: a run's main process
-fetches and hands the rendering to worker processes, which import it.
+PDF is written (``reporter.render.pdf``); charts are SVG written by ``reporter.render.charts``.
+Importing a module of this package (the commentary, the formatter) does not import the renderer:
+a run's main process fetches and hands the rendering to worker processes, which import it.
 """
 
 from __future__ import annotations

@@ -2,21 +2,25 @@
 
 ``SECTIONS`` is the list of (name, builder) pairs; each builder (in ``sections/``) takes the same
 ``Inputs`` and returns a plain view-model value the templates read as ``{{ name }}``. A new
-section is a builder module, a line here and a block in the template; nothing else changes.
+section is a builder module, a line here, its name in ``spec.models.SectionName`` and a block in
+the template; nothing else changes. The spec's ``report.sections`` chooses which are built and
+their order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from reporter.render.inputs import Inputs
 from reporter.render.sections import (
+    audience,
     campaigns,
     commentary,
     content,
     cover,
     goals,
+    history,
     notes,
     summary,
     trends,
@@ -30,19 +34,30 @@ SECTIONS: tuple[tuple[str, SectionBuilder], ...] = (
     ("goals", goals.build),
     ("commentary", commentary.build),
     ("trends", trends.build),
+    ("history", history.build),
     ("breakdowns", trends.breakdowns),
-    ("audience", trends.audience),
+    ("audience", audience.build),
     ("content", content.build),
     ("campaigns", campaigns.build),
     ("notes", notes.build),
 )
 
 
+def chosen(names: Sequence[str]) -> tuple[tuple[str, SectionBuilder], ...]:
+    """The cover, then the spec's ``report.sections`` in its order (each once)."""
+    builders = dict(SECTIONS)
+    return (("cover", cover.build), *((n, builders[n]) for n in dict.fromkeys(names)))
+
+
 def build(
-    inputs: Inputs, sections: tuple[tuple[str, SectionBuilder], ...] = SECTIONS
+    inputs: Inputs, sections: tuple[tuple[str, SectionBuilder], ...] | None = None
 ) -> dict[str, Any]:
-    """The template context: each section's view model by name, plus what every page needs."""
-    context: dict[str, Any] = {
+    """The template context: each chosen section's view model by name (the others are None),
+    the order they come in (``sections``), plus what every page needs."""
+    if sections is None:
+        sections = chosen(inputs.spec.report.sections)
+    context: dict[str, Any] = {name: None for name, _ in SECTIONS}
+    context |= {
         "fmt": inputs.fmt,
         "brand": inputs.branding,
         "report": inputs.spec.report,
@@ -51,6 +66,7 @@ def build(
         "has_media": inputs.spec.media is not None,
         "has_audience": inputs.spec.audience is not None,
     }
+    context["sections"] = [name for name, _ in sections if name != "cover"]
     for name, builder in sections:
         context[name] = builder(inputs)
     return context

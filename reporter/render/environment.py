@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from importlib import resources
 from pathlib import Path
 
@@ -64,7 +65,21 @@ def environment(user_folder: Path | None = None) -> jinja2.Environment:
         auto_reload=False,
     )
     env.filters["css_font"] = css_font_family
+    env.filters["direction"] = direction
     return env
+
+
+def direction(text: str | None) -> str:
+    """``rtl`` when the text's first strong character is right-to-left (Arabic, Hebrew), else
+    ``ltr``: what HTML's ``dir="auto"`` does, which WeasyPrint 70 ignores (seen here: an Arabic
+    caption in ``<p dir="auto">`` stayed left-aligned)."""
+    for char in text or "":
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
 
 
 _SAFE_FONTS = re.compile(r"^[A-Za-z0-9 ,_-]+$")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from babel import Locale, dates, numbers, units
@@ -16,35 +17,47 @@ from babel import Locale, dates, numbers, units
 from reporter.periods import Period
 
 NA = "n/a"
+MINUS = "\u2212"
 
 
 class Formatter:
     def __init__(self, locale: str, timezone: str) -> None:
         self.locale = Locale.parse(locale)
         self.tz = ZoneInfo(timezone)
+        self._locale_minus = numbers.get_minus_sign_symbol(self.locale)
 
     # --- numbers -------------------------------------------------------------------------------
 
+    def _minus(self, text: str) -> str:
+        """One minus sign in every report: U+2212, as the signed changes write it (Babel gives
+        a hyphen-minus for en, and for sv whatever its symbol says)."""
+        return text.replace(self._locale_minus, MINUS).replace("-", MINUS)
+
     def number(self, value: float | None, digits: int = 0) -> str:
-        """A full figure for tables: 12,345 (en) or 12.345 (de)."""
+        """A full figure for tables: 12,345 (en) or 12.345 (de); −44 with a minus sign."""
         if value is None or math.isnan(value):
             return NA
         if digits == 0:
-            return numbers.format_decimal(round(value), locale=self.locale)
+            return self._minus(numbers.format_decimal(round(value), locale=self.locale))
         pattern = "#,##0." + "0" * digits
-        return numbers.format_decimal(value, format=pattern, locale=self.locale)
+        return self._minus(numbers.format_decimal(value, format=pattern, locale=self.locale))
 
-    def compact(self, value: float | None) -> str:
-        """A short figure for cards: 12.3K, 1.2M (en); 12.345, 1,2 Mio. (de)."""
+    def compact(self, value: float | None, *, below: float = 10_000) -> str:
+        """A short figure in the locale's compact format (CLDR through Babel): 12.3K (en_US),
+        12.3k (en_GB), 12.345 (de: no short form for thousands). From a million up the long
+        form, "1.2 million", "1,2 Millionen": CLDR's short "1.2m" (en_GB) reads as metres or
+        minutes. Figures under ``below`` stay full (cards: 9,876); chart axes pass 1,000 so that
+        one axis never mixes 5,000 and 10k."""
         if value is None or math.isnan(value):
             return NA
-        if abs(value) < 10_000:
+        if abs(value) < below:
             return self.number(value)
+        form: Literal["short", "long"] = "long" if abs(value) >= 999_950 else "short"
         text = numbers.format_compact_decimal(
-            value, format_type="short", fraction_digits=1, locale=self.locale
+            value, format_type=form, fraction_digits=1, locale=self.locale
         )
         # Locales without a short form for thousands (de: "12345") get the grouped figure.
-        return self.number(value) if text.lstrip("-").isdigit() else text
+        return self.number(value) if text.lstrip("-").isdigit() else self._minus(text)
 
     def signed(self, value: float | None) -> str:
         """A change with its sign: +1,234 / −56."""
@@ -62,7 +75,7 @@ class Formatter:
         # The locale's own pattern (de: "12,3 %"), with a fixed number of decimals.
         pattern = numbers.parse_pattern(self.locale.percent_formats[None].pattern)
         pattern.frac_prec = (digits, digits)
-        return str(pattern.apply(ratio, self.locale))
+        return self._minus(str(pattern.apply(ratio, self.locale)))
 
     def signed_percent(self, ratio: float | None) -> str:
         if ratio is None:
@@ -83,7 +96,8 @@ class Formatter:
             value, unit = seconds / 60, "duration-minute"
         else:
             value, unit = seconds / 3600, "duration-hour"
-        return units.format_unit(value, unit, length="short", format="#,##0.0", locale=self.locale)
+        text = units.format_unit(value, unit, length="short", format="#,##0.0", locale=self.locale)
+        return self._minus(text)
 
     def value(self, value: float | None, unit: str, *, compact: bool = False) -> str:
         """A metric's value in its unit: the catalogue's count | milliseconds | percent (0-100),
@@ -118,6 +132,10 @@ class Formatter:
     def short_date(self, day: dt.date) -> str:
         """Axis labels: Oct 5 (en), 5. Okt. (de)."""
         return dates.format_skeleton("MMMd", day, locale=self.locale)
+
+    def short_month(self, day: dt.date) -> str:
+        """Axis labels of months: Oct 2026 (en), Okt. 2026 (de)."""
+        return dates.format_skeleton("yMMM", day, locale=self.locale)
 
     def local(self, moment: dt.datetime) -> dt.datetime:
         return moment.astimezone(self.tz)

@@ -82,3 +82,16 @@ def _observation(o: Observation) -> Observation:
         return o
     dimensions = tuple((printable(k), printable(v)) for k, v in o.dimensions)
     return dataclasses.replace(o, dimensions=dimensions)
+
+
+# A post's permalink is Meta's ("Permanent URL to the media", IG Media reference), e.g.
+# https://www.instagram.com/p/DBr7QmXsLw1/ in recorded listings (tests/conformance/listing.json).
+# Only such a URL becomes a link in a report: a javascript:, data: or look-alike host never does.
+_POST_URL = re.compile(r"^https://(?:www\.)?instagram\.com/[A-Za-z0-9_./?=&%-]*$")
+
+
+def post_link(permalink: str | None) -> str:
+    """The permalink when it is an https link to Instagram, else "" (no link)."""
+    if permalink and _POST_URL.match(permalink) and len(permalink) <= 300:
+        return permalink
+    return ""

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from reporter.catalogue import Catalogue, Metric, Scope
 from reporter.dataset import Dataset, MediaItem, totals
+from reporter.dataset.history import Month
 from reporter.derived import Definition
 from reporter.derived.evaluate import Evaluator
 from reporter.derived.value import Value
@@ -39,6 +40,7 @@ class Inputs:
     commentary: str | None = None  # the period's Markdown notes, read by the caller
     snapshot: str = ""  # when the archived dataset was first rendered, if re-rendered from it
     simulated: bool = False  # the sandbox's figures: the cover and every footer say so
+    history: tuple[Month, ...] = ()  # the last months, oldest first (run/history.py)
 
     def metric(self, scope: Scope, name: str) -> Metric | None:
         return self.catalogue.get(scope, name)

@@ -21,6 +21,7 @@ class Cell:
     raw: str | float | None = None  # what the CSV holds; None: same as text
     numeric: bool = False
     detail: str = ""  # a second, smaller line under the text (a caption excerpt)
+    link: str = ""  # the text links here (a post's permalink, checked by inert.post_link)
 
     @property
     def csv(self) -> str | float:
@@ -36,9 +37,16 @@ class Table:
     footer: tuple[Cell, ...] = ()
     numeric: tuple[bool, ...] = ()  # per column: right-aligned figures
     hidden: tuple[bool, ...] = ()  # per column: in the CSV only (ids, full captions)
+    top: tuple[tuple[Cell, ...], ...] | None = None  # the rows the report shows, when not all
+    note: str = ""  # a line under the table: what the rows shown are, where the rest are
 
     def shown(self, index: int) -> bool:
         return not (index < len(self.hidden) and self.hidden[index])
+
+    @property
+    def visible(self) -> tuple[tuple[Cell, ...], ...]:
+        """The rows the report shows; the CSV has every row."""
+        return self.rows if self.top is None else self.top
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,7 @@ class Chart:
     title: str
     svg: Markup
     caption: str = ""
+    wide: bool = False  # the whole width, its table under it (a heatmap), not beside it
 
 
 @dataclass(frozen=True)
@@ -94,6 +103,7 @@ class MediaCard:
     permalink: str | None
     metrics: tuple[tuple[str, str], ...]  # (title, value)
     rank_value: str
+    link: str = ""  # the permalink when it may be a link (inert.post_link)
 
 
 @dataclass(frozen=True)

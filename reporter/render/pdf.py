@@ -58,3 +58,8 @@ def write_pdf(html: str, *, roots: Sequence[Path], base_url: Path | None = None)
     )
     data: bytes = document.write_pdf()
     return data
+
+
+def engine() -> str:
+    """The PDF engine and its version, for `reporter doctor`."""
+    return f"WeasyPrint {weasyprint.__version__}"

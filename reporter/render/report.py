@@ -13,6 +13,7 @@ from typing import Any
 
 from reporter.catalogue import Catalogue
 from reporter.dataset import Dataset
+from reporter.dataset.history import Month
 from reporter.derived import definitions
 from reporter.files import atomic_write
 from reporter.periods import Period, comparison
@@ -46,6 +47,7 @@ def build_html(
     commentary: str | None = None,
     snapshot: str = "",
     simulated: bool = False,
+    history: tuple[Month, ...] = (),
 ) -> Rendered:
     """The report as one self-contained HTML string, and the tables behind it."""
     inputs = make_inputs(
@@ -60,6 +62,7 @@ def build_html(
         commentary=commentary,
         snapshot=snapshot,
         simulated=simulated,
+        history=history,
     )
     return render_context(spec, context.build(inputs), inputs.period_label, account.name, spec_dir)
 
@@ -77,6 +80,7 @@ def make_inputs(
     commentary: str | None = None,
     snapshot: str = "",
     simulated: bool = False,
+    history: tuple[Month, ...] = (),
 ) -> Inputs:
     """What every section builder reads, for one account's report (Meta's text made printable:
     ``inert``)."""
@@ -87,7 +91,8 @@ def make_inputs(
     theme = Theme(
         primary=branding.primary_color,
         accent=branding.accent_color,
-        tick=lambda v: fmt.compact(v),
+        tick=lambda v: fmt.compact(v, below=1_000),  # one axis: 0, 5k, 10k (never 5,000, 10k)
+        number=fmt.number,
     )
     logo = None
     if branding.logo:
@@ -114,6 +119,7 @@ def make_inputs(
         commentary=commentary,
         snapshot=snapshot,
         simulated=simulated,
+        history=history,
     )
     return inputs
 
@@ -169,6 +175,7 @@ def render_report(
     commentary: str | None = None,
     snapshot: str = "",
     simulated: bool = False,
+    history: tuple[Month, ...] = (),
 ) -> list[Path]:
     """Render one account's report for ``current``'s period and write the spec's formats into
     ``output.directory`` under ``out_root``. Returns the files written."""
@@ -184,6 +191,7 @@ def render_report(
         commentary=commentary,
         snapshot=snapshot,
         simulated=simulated,
+        history=history,
     )
     return write_files(spec, rendered, account.name, Period(current.since, current.until), out_root)
 

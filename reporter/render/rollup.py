@@ -87,7 +87,9 @@ def build(name: str, reports: Sequence[Inputs]) -> dict[str, Any]:
         "audience": (),
         "content": None,
         "campaigns": (),
+        "history": None,
         "rollup": Rollup(name, table, tuple(r.account.name for r in reports)),
+        "sections": [n for n in first.spec.report.sections if n in ("summary", "notes")],
         "notes": Notes(tuple(notes.metric_notes(first)), (), tuple(data_notes)),
     }
 

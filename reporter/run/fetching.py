@@ -18,6 +18,7 @@ from reporter.periods import today_in
 from reporter.plan.build import plan
 from reporter.render.sections.commentary import load_commentary
 from reporter.run.deliver import skipped_text
+from reporter.run.history import history
 from reporter.run.holds import (
     held_text,
     hold_reasons,
@@ -63,6 +64,9 @@ def fetch_and_submit(
             out_root=options.out or Path.cwd(), now=when, commentary=commentary,
             headline=report.spec.delivery is not None, catalogue=world.catalogue,
             simulated=options.sandbox,
+            history=history(store, spec_key=report.key.spec, account_id=report.account.id,
+                            current=data, previous=before, as_of=when,
+                            months=report.spec.report.history_months),
         )  # fmt: skip
 
     for path in dict.fromkeys(r.path for r in reports):
@@ -78,6 +82,10 @@ def fetch_and_submit(
             elif (kept := _kept(report, store, options, world)) is not None:
                 # Rendered before (a preview, a review, or a failed delivery): that very report.
                 report, archive = kept
+                if options.fetch_only:
+                    log.report(report.line("fetched", "in the archive; rendering on a render "
+                                           "worker"))  # fmt: skip
+                    continue
                 submit(report, job(report, archive.current, archive.previous,
                                    archive.commentary, archive.rendered_at))  # fmt: skip
             else:
@@ -89,6 +97,9 @@ def fetch_and_submit(
                 commentary = load_commentary(report.spec, path, label, report.account.name)
                 store.archive(report.key.spec, report.account.id, label, data, before,
                               commentary, now=world.now)  # fmt: skip
+                if options.fetch_only:  # a render worker takes it from the archive
+                    log.report(report.line("fetched", "fetched; rendering on a render worker"))
+                    continue
                 submit(report, job(report, data, before, commentary, world.now))
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,13 +18,14 @@ from reporter.errors import machine_error
 if TYPE_CHECKING:
     from reporter.catalogue import Catalogue
     from reporter.dataset import Dataset
+    from reporter.dataset.history import Month
     from reporter.deliver.content import Headline
     from reporter.deliver.gate import Decision
     from reporter.deliver.smtp import Outgoing, Result, SmtpConfig
     from reporter.periods import Period
     from reporter.spec.models import Account, Spec
     from reporter.store.database import Store
-    from reporter.store.ledger import ReportKey
+    from reporter.store.ledger import LedgerRow, ReportKey
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class RenderJob:
     headline: bool  # the e-mail's figures too
     catalogue: Catalogue
     simulated: bool = False  # the sandbox's data: the PDF says so on every page
+    history: tuple[Month, ...] = ()  # the months before, from the store (run/history.py)
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ def _render(job: RenderJob) -> Rendered:
         commentary=job.commentary,
         snapshot=Formatter(job.spec.report.locale, job.spec.report.timezone).datetime(job.now),
         simulated=job.simulated,
+        history=job.history,
     )
     pdf = next((f for f in files if f.suffix == ".pdf"), None)
     figures = None
@@ -99,12 +102,16 @@ def _render(job: RenderJob) -> Rendered:
 class LedgerHooks:
     """deliver.send's hooks: each step of each message written to the ledger as it happens."""
 
-    def __init__(self, store: Store, key: ReportKey, now: dt.datetime) -> None:
-        self.store, self.key, self.now = store, key, now
+    def __init__(
+        self, store: Store, key: ReportKey, now: dt.datetime, seen: Mapping[str, LedgerRow | None]
+    ) -> None:
+        self.store, self.key, self.now, self.seen = store, key, now, seen
 
-    def sending(self, item: Outgoing) -> None:
+    def sending(self, item: Outgoing) -> bool:
+        """The ledger's claim: False when another host has this recipient (ledger.py)."""
         message_id = str(item.message["Message-ID"])
-        self.store.mark_sending(self.key, item.recipient, message_id, now=self.now)
+        seen = self.seen.get(item.recipient)
+        return self.store.claim(self.key, item.recipient, message_id, seen=seen, now=self.now)
 
     def sent(self, item: Outgoing, reply: str) -> None:
         self.store.mark_sent(self.key, item.recipient, reply, now=self.now)
@@ -160,4 +167,14 @@ def deliver_report(
     ]
     if not outgoing:
         return []
-    return send(outgoing, config=config, hooks=LedgerHooks(store, key, now))
+    seen = {d.recipient.address: d.seen for d in decisions if d.action == "send"}
+    return send(outgoing, config=config, hooks=LedgerHooks(store, key, now, seen))
+
+
+def keep_files(store: Store, key: ReportKey, files: Sequence[Path], *, now: dt.datetime) -> None:
+    """A rendered report's files into the store's archive, so any host can send or show it."""
+    try:
+        found = [(path.name, path.read_bytes()) for path in files]
+    except OSError:  # gone already (a full disk was reported with the render): keep none
+        return
+    store.archive_files(key.spec, key.account_id, key.period, found, now=now)

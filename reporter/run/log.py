@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Literal, TextIO
 if TYPE_CHECKING:
     from reporter.world import World
 
-Kind = Literal["sent", "already sent", "rendered", "held", "failed", "not due"]
+Kind = Literal["sent", "already sent", "rendered", "held", "failed", "not due", "fetched"]
 BAD: frozenset[Kind] = frozenset({"held", "failed"})
 
 

@@ -28,10 +28,11 @@ from reporter.errors import ExitStatus, ReporterError, UsageError, crash_log
 from reporter.fetch.execute import Context
 from reporter.fetch.target import api_target, check_sandbox_accounts, fetch_context
 from reporter.periods import report_periods
+from reporter.render.fonts import font_warnings
 from reporter.run.deliver import deliver_one, token_warnings
 from reporter.run.due import Candidate, candidates, look_back
 from reporter.run.fetching import fetch_and_submit
-from reporter.run.jobs import Rendered, RenderJob, render_job
+from reporter.run.jobs import Rendered, RenderJob, keep_files, render_job
 from reporter.run.log import BAD, Line, RunLog
 from reporter.run.pool import InOrder, pool_of
 from reporter.run.report import Report, RunOptions, decided
@@ -43,7 +44,11 @@ from reporter.store.ledger import ReportKey
 from reporter.world import World
 
 
-def run_reports(paths: Sequence[Path], *, options: RunOptions, world: World) -> int:
+def run_reports(
+    paths: Sequence[Path], *, options: RunOptions, world: World, log: RunLog | None = None
+) -> int:
+    """Exit status of the run. ``log``: a worker's (reporter/work/), which collects the lines
+    for the host that enqueued the work and prints no summary of its own."""
     started = time.monotonic()
     specs = valid_specs(paths, world)
     reports = _reports(specs, options, world)
@@ -57,14 +62,18 @@ def run_reports(paths: Sequence[Path], *, options: RunOptions, world: World) -> 
         ctx = fetch_context(target, world)
         with Store.open(ctx.settings.store, lock_timeout=ctx.settings.lock_timeout) as store:
             reports = look_back(reports, store)
-            log = RunLog(out=world.out, err=world.err, total=len(reports), quiet=options.quiet,
-                         log_file=options.log_file, now=world.now)  # fmt: skip
+            own = log is None
+            if log is None:
+                log = RunLog(out=world.out, err=world.err, total=len(reports),
+                             quiet=options.quiet, log_file=options.log_file,
+                             now=world.now)  # fmt: skip
             reports = [_decided(r, store, options, world) for r in reports]
             if any(r.sends for r in reports):
                 preflight(config)  # wrong SMTP settings fail now, not after the fetch
             status = _render_and_deliver(reports, store, ctx, log, config, options, world)
             token_warnings([spec for _, spec in specs], target, log, world)
-            log.finish(time.monotonic() - started)
+            if own:
+                log.finish(time.monotonic() - started)
     bad = any(line.kind in BAD for line in log.lines)
     return max(status, int(ExitStatus.FAILED if bad else ExitStatus.OK))
 
@@ -81,7 +90,8 @@ def _reports(specs: Sequence[tuple[Path, Spec]], options: RunOptions, world: Wor
             for due in _periods(spec, options, world):
                 period, compare = report_periods(spec.report, due.period.label, world.now,
                                                  history_years=history)  # fmt: skip
-                key = ReportKey(str(path.resolve()), account.id, period.label)
+                key = ReportKey(options.spec_key or str(path.resolve()), account.id,
+                                period.label)  # fmt: skip
                 reports.append(Report(path, spec, account, period, compare, key,
                                       not_due=due.not_due, closed=due.over))  # fmt: skip
     if not reports:
@@ -145,16 +155,23 @@ def _render_and_deliver(
 ) -> int:
     workers = ctx.settings.render_workers or os.cpu_count() or 1
     workers = min(workers, sum(r.needs_render for r in reports))
+    if options.render_inline or options.fetch_only:
+        workers = min(workers, 1)  # no pool: a worker's processes are the run's parallelism
     deliveries = _Deliveries(store, log, config, options, world)
     with pool_of(workers) as pool:
         # Delivered in the order submitted, as renders finish, also while the fetch goes on: at
         # most two reports a worker wait, so this process never holds every report's data.
         renders: InOrder[Report, Rendered] = InOrder(pool, ahead=2 * workers, done=deliveries)
         submitted = 0
+        warned: set[str] = set()  # scripts without a font: one warning a run
 
         def submit(report: Report, job: RenderJob) -> None:
             nonlocal submitted
             submitted += 1
+            where = f"{report.path.name}: {report.account.name}"
+            for text in font_warnings(job.current, where, commentary=job.commentary,
+                                      warned=warned):  # fmt: skip
+                log.note(text)
             log.progress(f"rendering {submitted} report(s)")
             renders.submit(report, render_job, job)
 
@@ -186,6 +203,7 @@ class _Deliveries:
             log.report(report.line("failed", text))
             self.status = int(ExitStatus.UNEXPECTED)
             return
+        keep_files(self.store, report.key, rendered.files, now=world.now)
         line = _delivered(report, rendered, self.store, log, self.config, self.options, world)
         log.report(line)
 

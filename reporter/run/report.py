@@ -31,6 +31,12 @@ class RunOptions:
     review: bool = False  # hold every report for `reporter approve` (also [delivery] review)
     approve: bool = False  # `reporter approve`: record the approval, then send
     accounts: tuple[str, ...] = ()  # only these account ids (default: all)
+    # A worker of a distributed run (reporter/work/): the spec's key in the store as the host
+    # that enqueued it knows it (the ledger's, archive's and review's key: the spec file's
+    # resolved path there), and ``fetch_only`` for the fetch queue's half of the work.
+    spec_key: str | None = None
+    fetch_only: bool = False
+    render_inline: bool = False  # in this process: a worker's processes are its parallelism
 
 
 @dataclass(frozen=True)

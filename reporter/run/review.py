@@ -17,7 +17,7 @@ from reporter.dataset import Dataset
 from reporter.errors import ExitStatus, UsageError
 from reporter.run.jobs import Rendered
 from reporter.run.report import Report, RunOptions
-from reporter.store.database import Store
+from reporter.store.database import Location, Store
 from reporter.store.ledger import ReportKey
 from reporter.store.review import Waiting
 from reporter.world import World
@@ -131,7 +131,7 @@ def pending_lines(waiting: Sequence[Waiting], *, sandbox: bool = False) -> list[
 
 
 def approval_target(
-    target: str, period_text: str | None, accounts: Sequence[str], *, store_path: Path
+    target: str, period_text: str | None, accounts: Sequence[str], *, store_path: Location
 ) -> tuple[Path, str, tuple[str, ...]]:
     """`reporter approve TARGET`: a spec file (with --period), or a report id from
     `reporter pending`. The spec, period and accounts to run with approval."""
@@ -141,7 +141,7 @@ def approval_target(
         return Path(target), period_text, tuple(accounts)
     if not _looks_like_an_id(target):
         raise UsageError(f"{target}: neither a spec file nor a report id (`reporter pending`)")
-    if not store_path.exists():
+    if isinstance(store_path, Path) and not store_path.exists():
         raise UsageError(f"{target}: no report waits (no store at {store_path})")
     with Store.open(store_path, write=False) as store:
         found = store.waiting_by_id(target)
@@ -162,7 +162,7 @@ def _looks_like_an_id(text: str) -> bool:
     return 4 <= len(text) <= 8 and all(c in "0123456789abcdef" for c in text.lower())
 
 
-def list_pending(*, store_path: Path, out: TextIO, sandbox: bool = False) -> int:
+def list_pending(*, store_path: Location, out: TextIO, sandbox: bool = False) -> int:
     with Store.open(store_path, write=False) as store:
         waiting = store.waiting()
     for line in pending_lines(waiting, sandbox=sandbox):

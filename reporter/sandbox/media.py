@@ -135,7 +135,7 @@ def _make(
         image = "missing"
     elif first and day_no % 23 == 5:
         image = "html"
-    hostile = seq == 0 and day_no % 7 == 2
+    announcement = seq == 0 and day_no % 7 == 2
     return Media(
         id=media_id(seed, account, day, seq),
         account=account,
@@ -145,7 +145,7 @@ def _make(
         product=product,
         media_type=media_type,
         timestamp=start + dt.timedelta(seconds=int(secs)),
-        caption=None if product == "STORY" else captions.caption(rng, hostile=hostile),
+        caption=None if product == "STORY" else captions.caption(rng, announcement=announcement),
         children=rng.randint(2, 5) if media_type == "CAROUSEL_ALBUM" else 0,
         shared_to_facebook=rng.random() < 0.35,
         image=image,

@@ -14,6 +14,7 @@ from reporter.catalogue import Catalogue, Metric, Scope, closest
 from reporter.derived import definitions
 from reporter.spec.check_campaigns import check_campaigns
 from reporter.spec.check_derived import check_derived
+from reporter.spec.check_sections import check_sections
 from reporter.spec.check_values import ValueChecker
 from reporter.spec.check_wording import choices, q
 from reporter.spec.check_wording import error as _error
@@ -414,4 +415,10 @@ def check(spec: Spec, catalogue: Catalogue, today: dt.date) -> list[Diagnostic]:
     checker.version = values.version  # an invalid version was reported; check against the latest
     for step in (checker.account_metrics, checker.audience, checker.media, checker.in_development):
         step()
-    return found + checker.out + check_derived(spec, catalogue) + check_campaigns(spec, today)
+    return [
+        *found,
+        *checker.out,
+        *check_derived(spec, catalogue),
+        *check_campaigns(spec, today),
+        *check_sections(spec),
+    ]

@@ -9,6 +9,7 @@ catalogue in `checks.py`.
 from __future__ import annotations
 
 import datetime as dt
+import typing
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -18,6 +19,13 @@ from reporter.periods import Comparison, TimeframeName
 ProductType = Literal["FEED", "REELS", "STORY"]
 OutputFormat = Literal["html", "pdf", "csv"]
 Login = Literal["facebook", "instagram"]
+# The report's sections after the cover, in the default order; each is also the template block
+# that shows it (reporter.render.context.SECTIONS builds them).
+SectionName = Literal[
+    "summary", "goals", "commentary", "trends", "history", "breakdowns", "audience", "content",
+    "campaigns", "notes",
+]  # fmt: skip
+SECTION_NAMES: tuple[SectionName, ...] = typing.get_args(SectionName)
 
 MetricName = Annotated[str, Field(min_length=1)]
 
@@ -66,6 +74,27 @@ class Report(_Section):
     template: str = Field(
         "default",
         description="Report template: `default` or a folder (relative to the spec) of templates.",
+    )
+    history_months: int = Field(
+        6,
+        ge=0,
+        le=24,
+        description=(
+            "Months the history section shows, month by month, the report's own last (`12` for "
+            "a year; `0` leaves it out). Figures come from the earlier months' reports kept in "
+            "the store; a month without one is a gap that says why."
+        ),
+    )
+    sections: list[SectionName] = Field(
+        default_factory=lambda: list(SECTION_NAMES),
+        min_length=1,
+        description=(
+            "The sections after the cover, in this order: `summary` (KPI cards and highlights), "
+            "`goals`, `commentary`, `trends`, `history` (the last months), `breakdowns`, "
+            "`audience`, `content` (top posts and "
+            "a table per post type), `campaigns`, `notes` (what the figures mean). Leave one out "
+            "to drop it; default: all, in this order."
+        ),
     )
 
 
@@ -167,6 +196,14 @@ class Media(_Section):
         ),
     )
     top: int = Field(5, ge=0, le=50, description="How many top media to show (0: none).")
+    table_rows: Annotated[int, Field(ge=1)] | Literal["all"] = Field(
+        10,
+        description=(
+            "Rows of each per-post table (posts, reels, stories): the posts ranked highest by "
+            '`rank_by`, with a line saying the CSV lists every post (`"csv"` in '
+            '`output.formats`); `"all"` shows every post.'
+        ),
+    )
     rank_by: str = Field("views", description="Media metric the top media are ranked by.")
     campaigns: list[Campaign] = Field(
         default_factory=list,
@@ -200,7 +237,10 @@ class Delivery(_Section):
     subject: str = Field(
         "{client}: Instagram report {period}",
         min_length=1,
-        description="E-mail subject; placeholders as in `output.directory`.",
+        description=(
+            "E-mail subject; placeholders `{client}`, `{account}`, `{period}` (as the report "
+            "writes it: `October 2026`), `{year}`, `{month}`."
+        ),
     )
     message: str | None = Field(
         None,

@@ -12,7 +12,7 @@ import types
 import typing
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -110,6 +110,13 @@ def _literal_values(annotation: Any) -> list[str]:
     return []
 
 
+def _takes_int(annotation: Any) -> bool:
+    """A union with a whole-number member (``media.table_rows``: 10 or "all")."""
+    members = typing.get_args(_unwrap_optional(annotation)) if _is_union(annotation) else ()
+    plain = [typing.get_args(m)[0] if typing.get_origin(m) is Annotated else m for m in members]
+    return int in plain
+
+
 def _model_keys(annotation: Any) -> list[str]:
     annotation = _unwrap_optional(annotation)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
@@ -146,7 +153,9 @@ def _union_error(step: _Step, value: Any) -> Diagnostic | None:
     keys = _model_keys(step.annotation)
     if isinstance(value, dict) or not names:
         return None  # the table member's own errors are more precise
-    expected = f"one of {choices(names)}"
+    expected = f"one of {choices(names)}" if len(names) > 1 else choices(names)
+    if _takes_int(step.annotation):
+        expected = f"a whole number or {expected}"
     if keys:
         expected += ", or a table { " + ", ".join(f"{k} = …" for k in keys) + " }"
     return Diagnostic(

@@ -7,7 +7,11 @@ close: the server took the message and the process died before ``sent`` was comm
 finds that row still ``sending`` and holds it (see deliver/gate.py). ``failed`` is a definite "not
 delivered" (recipient refused, message rejected, connection lost before the data was sent).
 
-This is a mixin of ``Store`` so that sqlite3 stays imported in database.py alone.
+Exactly once across hosts: the sender ``claim``s a recipient just before the DATA command. In one
+transaction it locks the row (``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL; on SQLite the
+run lock file already keeps a second writer out) and writes ``sending`` only if the row is still
+the one the sender decided on (deliver/gate.py); else another host has the recipient, and
+nothing is sent from here. A mixin of ``Store`` (database.py).
 """
 
 from __future__ import annotations
@@ -18,6 +22,11 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
+
+from sqlalchemy import Connection, select, union, update
+
+from reporter.store import tables as t
+from reporter.store.sql import ignore
 
 State = Literal["sending", "sent", "failed"]
 
@@ -50,19 +59,18 @@ class LedgerRow:
 
 class LedgerMixin:
     if TYPE_CHECKING:
-        _db: Any
-        _mutex: contextlib.AbstractContextManager[None]
 
-        def _transaction(self) -> contextlib.AbstractContextManager[Any]: ...
+        def _read(self) -> contextlib.AbstractContextManager[Connection]: ...
+        def _transaction(self) -> contextlib.AbstractContextManager[Connection]: ...
 
     def deliveries(self, key: ReportKey) -> dict[str, LedgerRow]:
         """The ledger's rows of one report, by recipient address."""
-        with self._mutex:
-            rows = self._db.execute(
-                "SELECT recipient, state, message_id, sent_count, sent_at, updated_at, detail "
-                "FROM deliveries WHERE spec = ? AND account_id = ? AND period = ?",
-                (key.spec, key.account_id, key.period),
-            ).fetchall()
+        d = t.deliveries
+        with self._read() as db:
+            rows = db.execute(
+                select(d.c.recipient, d.c.state, d.c.message_id, d.c.sent_count, d.c.sent_at,
+                       d.c.updated_at, d.c.detail).where(*_report(key))
+            ).all()  # fmt: skip
         return {
             r[0]: LedgerRow(
                 recipient=r[0],
@@ -79,58 +87,99 @@ class LedgerMixin:
     def known_periods(self, spec: str, account_id: str) -> set[str]:
         """The periods of one spec and account the store has seen a report of (delivered, or
         waiting): the catch-up looks back from these (run/due.py)."""
-        with self._mutex:
-            rows = self._db.execute(
-                "SELECT period FROM deliveries WHERE spec = ? AND account_id = ? UNION "
-                "SELECT period FROM waiting WHERE spec = ? AND account_id = ?",
-                (spec, account_id, spec, account_id),
-            ).fetchall()
-        return {str(r[0]) for r in rows}
+        d, w = t.deliveries, t.waiting
+        query = union(
+            select(d.c.period).where(d.c.spec == spec, d.c.account_id == account_id),
+            select(w.c.period).where(w.c.spec == spec, w.c.account_id == account_id),
+        )
+        with self._read() as db:
+            return {str(p) for p in db.execute(query).scalars()}
 
     def mark_sending(
         self, key: ReportKey, recipient: str, message_id: str, *, now: dt.datetime
     ) -> None:
         """Written before the message's data is sent: from here on, it may arrive."""
-        with self._upsert(key, recipient, now) as db:
-            db.execute(
-                "UPDATE deliveries SET state = 'sending', message_id = ?, detail = '' "
-                "WHERE spec = ? AND account_id = ? AND period = ? AND recipient = ?",
-                (message_id, *_where(key, recipient)),
-            )
+        with self._transaction() as db:
+            _insert(db, key, recipient, now)
+            _sending(db, key, recipient, message_id, now)
+
+    def claim(
+        self,
+        key: ReportKey,
+        recipient: str,
+        message_id: str,
+        *,
+        seen: LedgerRow | None,
+        now: dt.datetime,
+    ) -> bool:
+        """``mark_sending`` for a sender that decided on the row ``seen`` (None: no row): done
+        and True only if the row is still that one, else False with nothing written (another
+        host is sending it, or has since sent or tried it)."""
+        d = t.deliveries
+        with self._transaction() as db:
+            if not _insert(db, key, recipient, now) or seen is not None:
+                found = db.execute(
+                    select(d.c.state, d.c.sent_count, d.c.updated_at)
+                    .where(*_row(key, recipient))
+                    .with_for_update(skip_locked=True)
+                ).first()
+                if seen is None or found is None:  # a row no one saw, or one locked right now
+                    return False
+                if tuple(found) != (seen.state, seen.sent_count, seen.updated_at.isoformat()):
+                    return False
+            _sending(db, key, recipient, message_id, now)
+        return True
 
     def mark_sent(self, key: ReportKey, recipient: str, reply: str, *, now: dt.datetime) -> None:
         """The server answered 250: the message is its responsibility now."""
+        d = t.deliveries
         with self._upsert(key, recipient, now) as db:
             db.execute(
-                "UPDATE deliveries SET state = 'sent', sent_count = sent_count + 1, sent_at = ?, "
-                "detail = ? WHERE spec = ? AND account_id = ? AND period = ? AND recipient = ?",
-                (now.isoformat(), reply, *_where(key, recipient)),
-            )
+                update(d).where(*_row(key, recipient))
+                .values(state="sent", sent_count=d.c.sent_count + 1, sent_at=now.isoformat(),
+                        detail=reply)
+            )  # fmt: skip
 
     def mark_failed(self, key: ReportKey, recipient: str, detail: str, *, now: dt.datetime) -> None:
         """Definitely not delivered this time (an earlier confirmed delivery still counts)."""
         with self._upsert(key, recipient, now) as db:
             db.execute(
-                "UPDATE deliveries SET state = 'failed', detail = ? "
-                "WHERE spec = ? AND account_id = ? AND period = ? AND recipient = ?",
-                (detail, *_where(key, recipient)),
+                update(t.deliveries)
+                .where(*_row(key, recipient))
+                .values(state="failed", detail=detail)
             )
 
     @contextlib.contextmanager
-    def _upsert(self, key: ReportKey, recipient: str, now: dt.datetime) -> Iterator[Any]:
+    def _upsert(self, key: ReportKey, recipient: str, now: dt.datetime) -> Iterator[Connection]:
         with self._transaction() as db:
+            _insert(db, key, recipient, now)
             db.execute(
-                "INSERT OR IGNORE INTO deliveries (spec, account_id, period, recipient, state, "
-                "message_id, updated_at) VALUES (?, ?, ?, ?, 'failed', '', ?)",
-                (*_where(key, recipient), now.isoformat()),
-            )
-            db.execute(
-                "UPDATE deliveries SET updated_at = ? "
-                "WHERE spec = ? AND account_id = ? AND period = ? AND recipient = ?",
-                (now.isoformat(), *_where(key, recipient)),
+                update(t.deliveries).where(*_row(key, recipient)).values(updated_at=now.isoformat())
             )
             yield db
 
 
-def _where(key: ReportKey, recipient: str) -> tuple[str, str, str, str]:
-    return (key.spec, key.account_id, key.period, recipient)
+def _sending(
+    db: Connection, key: ReportKey, recipient: str, message_id: str, now: dt.datetime
+) -> None:
+    db.execute(
+        update(t.deliveries).where(*_row(key, recipient))
+        .values(state="sending", message_id=message_id, detail="", updated_at=now.isoformat())
+    )  # fmt: skip
+
+
+def _insert(db: Connection, key: ReportKey, recipient: str, now: dt.datetime) -> bool:
+    """The recipient's row, made ``failed`` (nothing sent yet) if new: whether it was."""
+    row = {"spec": key.spec, "account_id": key.account_id, "period": key.period,
+           "recipient": recipient, "state": "failed", "message_id": "",
+           "updated_at": now.isoformat()}  # fmt: skip
+    return ignore(db, t.deliveries, row)
+
+
+def _report(key: ReportKey) -> tuple[Any, ...]:
+    d = t.deliveries
+    return (d.c.spec == key.spec, d.c.account_id == key.account_id, d.c.period == key.period)
+
+
+def _row(key: ReportKey, recipient: str) -> tuple[Any, ...]:
+    return (*_report(key), t.deliveries.c.recipient == recipient)

@@ -6,7 +6,7 @@ kept for ``reporter pending``. A report that goes out leaves the table. ``approv
 who-may-send: an approved report is sent despite review and holds, exactly once through the
 ledger like any other, and the rules it was approved despite are kept with it.
 
-A mixin of ``Store`` so that sqlite3 stays imported in database.py alone.
+A mixin of ``Store`` (database.py).
 """
 
 from __future__ import annotations
@@ -18,7 +18,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from sqlalchemy import Connection, delete, select
+
+from reporter.store import tables as t
 from reporter.store.ledger import ReportKey
+from reporter.store.sql import replace
 
 WaitKind = Literal["review", "held", "unconfirmed"]  # unconfirmed: may have been sent
 
@@ -40,16 +44,20 @@ class Approval:
     despite: tuple[str, ...]  # the holds the report was approved despite
 
 
-def _key(key: ReportKey) -> tuple[str, str, str]:
-    return (key.spec, key.account_id, key.period)
+def _key(key: ReportKey) -> dict[str, str]:
+    return {"spec": key.spec, "account_id": key.account_id, "period": key.period}
+
+
+def _where(table: Any, key: ReportKey) -> tuple[Any, ...]:
+    c = table.c
+    return (c.spec == key.spec, c.account_id == key.account_id, c.period == key.period)
 
 
 class ReviewMixin:
     if TYPE_CHECKING:
-        _db: Any
-        _mutex: contextlib.AbstractContextManager[None]
 
-        def _transaction(self) -> contextlib.AbstractContextManager[Any]: ...
+        def _read(self) -> contextlib.AbstractContextManager[Connection]: ...
+        def _transaction(self) -> contextlib.AbstractContextManager[Connection]: ...
 
     def wait(
         self,
@@ -62,38 +70,24 @@ class ReviewMixin:
         now: dt.datetime,
     ) -> None:
         with self._transaction() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO waiting (spec, account_id, period, kind, reasons, "
-                "summary, updated_at, account_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    *_key(key),
-                    kind,
-                    json.dumps(list(reasons)),
-                    summary,
-                    now.isoformat(),
-                    account_name,
-                ),
-            )
+            replace(db, t.waiting, {
+                **_key(key), "kind": kind, "reasons": json.dumps(list(reasons)),
+                "summary": summary, "updated_at": now.isoformat(), "account_name": account_name,
+            })  # fmt: skip
 
     def done_waiting(self, key: ReportKey) -> None:
         with self._transaction() as db:
-            db.execute(
-                "DELETE FROM waiting WHERE spec = ? AND account_id = ? AND period = ?", _key(key)
-            )
+            db.execute(delete(t.waiting).where(*_where(t.waiting, key)))
 
     def waiting(self, key: ReportKey | None = None) -> list[Waiting]:
         """Every report waiting (or the one given), oldest first."""
-        sql = (
-            "SELECT spec, account_id, period, kind, reasons, summary, updated_at, account_name "
-            "FROM waiting"
-        )
-        args: tuple[str, ...] = ()
+        w = t.waiting
+        query = select(w.c.spec, w.c.account_id, w.c.period, w.c.kind, w.c.reasons, w.c.summary,
+                       w.c.updated_at, w.c.account_name)  # fmt: skip
         if key is not None:
-            sql += " WHERE spec = ? AND account_id = ? AND period = ?"
-            args = _key(key)
-        with self._mutex:
-            rows = self._db.execute(sql + " ORDER BY updated_at, spec, account_id", args)
-            rows = rows.fetchall()
+            query = query.where(*_where(w, key))
+        with self._read() as db:
+            rows = db.execute(query.order_by(w.c.updated_at, w.c.spec, w.c.account_id)).all()
         return [
             Waiting(
                 ReportKey(r[0], r[1], r[2]),
@@ -112,19 +106,13 @@ class ReviewMixin:
 
     def approve(self, key: ReportKey, despite: Sequence[str], *, now: dt.datetime) -> None:
         with self._transaction() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO approvals (spec, account_id, period, approved_at, despite) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (*_key(key), now.isoformat(), json.dumps(list(despite))),
-            )
+            replace(db, t.approvals, {**_key(key), "approved_at": now.isoformat(),
+                                      "despite": json.dumps(list(despite))})  # fmt: skip
 
     def approval(self, key: ReportKey) -> Approval | None:
-        with self._mutex:
-            row = self._db.execute(
-                "SELECT approved_at, despite FROM approvals "
-                "WHERE spec = ? AND account_id = ? AND period = ?",
-                _key(key),
-            ).fetchone()
+        a = t.approvals
+        with self._read() as db:
+            row = db.execute(select(a.c.approved_at, a.c.despite).where(*_where(a, key))).first()
         if row is None:
             return None
         return Approval(key, dt.datetime.fromisoformat(row[0]), tuple(json.loads(row[1])))

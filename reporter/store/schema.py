@@ -1,7 +1,8 @@
-"""The store's schema: forward-only migrations, applied in order, counted by ``user_version``.
+"""The first release's schema scripts (SQLite, counted by ``PRAGMA user_version``), kept frozen.
 
-Append a script to add a table (2 is the render archive; the delivery ledger takes the next
-number); never edit one that has shipped.
+A store that release made at an older version runs the remaining ones, then Alembic takes over
+(migrate.py: revision 0001 is version 6). Never edit or append: change the schema with an
+Alembic revision in migrations/versions/ and tables.py.
 """
 
 from __future__ import annotations

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reporter.dataset import MediaItem
+from reporter.render.inert import post_link
 from reporter.render.model import Cell, Table
-from reporter.render.sections.content import excerpt, kind
+from reporter.render.sections.content import excerpt, kind, top_rows
 from reporter.spec.models import Campaign
 from reporter.spec.selection import chosen
 
@@ -119,6 +120,7 @@ def _table(
                 f"{day} · {kind(item)}",
                 item.timestamp.isoformat(),
                 detail=excerpt(item.caption, 70),
+                link=post_link(item.permalink),
             ),
             Cell(item.caption or "", item.caption or ""),
             Cell(item.permalink or "", item.permalink or ""),
@@ -127,6 +129,7 @@ def _table(
             value = inputs.media_value(item, metric)
             cells.append(Cell(fmt.value(value, inputs.unit("media", metric)), value, numeric=True))
         rows.append(tuple(cells))
+    top, note = top_rows(inputs, posts, rows, "posts")
     return Table(
         key,
         f"Campaign {name}",
@@ -134,4 +137,6 @@ def _table(
         tuple(rows),
         numeric=(False, False, False, *([True] * len(metrics))),
         hidden=(False, True, True, *([False] * len(metrics))),
+        top=top,
+        note=note,
     )

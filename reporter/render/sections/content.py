@@ -3,19 +3,19 @@ durations, totals only where Meta's semantics allow adding up) and the stories."
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reporter.dataset import MediaItem
 from reporter.render import images
+from reporter.render.inert import post_link
 from reporter.render.model import Cell, MediaCard, Table
 
 if TYPE_CHECKING:
     from reporter.render.inputs import Inputs
 
-CAPTION_CHARS = 140
+CAPTION_CHARS = 90  # a card in a two-column grid: two lines
 TYPE_NAMES = {
     ("FEED", "IMAGE"): "Photo",
     ("FEED", "VIDEO"): "Video",
@@ -40,13 +40,10 @@ def kind(item: MediaItem) -> str:
     return TYPE_NAMES.get((item.product_type, item.media_type), item.product_type.title())
 
 
-# Emoji outside the basic plane, their joiners and variation selectors: the PDF's fonts have no
-# glyphs for them (a box each); excerpts leave them out, the CSV keeps the full caption.
-_EMOJI = re.compile("[\U0001f000-\U0001faff\u200d\ufe0f\U000e0020-\U000e007f]")
-
-
 def excerpt(caption: str | None, limit: int = CAPTION_CHARS) -> str:
-    text = " ".join(_EMOJI.sub("", caption or "").split())
+    """The caption on one line, cut at a word; emoji and every script stay (README: Fonts says
+    which fonts draw them, and the run warns when a script has none). The CSV keeps it whole."""
+    text = " ".join((caption or "").split())
     if len(text) <= limit:
         return text
     return text[: limit - 1].rsplit(" ", 1)[0] + "…"
@@ -108,6 +105,7 @@ def _top(inputs: Inputs, items: Sequence[MediaItem]) -> list[MediaCard]:
                 thumbnail=picture or images.PLACEHOLDER,
                 has_picture=picture is not None,
                 permalink=item.permalink,
+                link=post_link(item.permalink),
                 metrics=metrics,
                 rank_value=inputs.fmt.value(value, unit),
             )
@@ -127,28 +125,15 @@ def _metrics_for(inputs: Inputs, product_type: str) -> list[str]:
 def _table(inputs: Inputs, product_type: str, items: list[MediaItem]) -> Table:
     fmt = inputs.fmt
     metrics = _metrics_for(inputs, product_type)
-    columns = ("Post", "Type", "Caption", *(inputs.title("media", m) for m in metrics))
-    rows = []
-    for item in items:
-        day = fmt.short_date(fmt.local(item.timestamp).date())
-        cells = [
-            Cell(
-                f"{day} · {kind(item)}",
-                item.timestamp.isoformat(),
-                detail=excerpt(item.caption, 70),
-            ),
-            Cell(kind(item)),
-            Cell(item.caption or "", item.caption or ""),
-        ]
-        for metric in metrics:
-            value = _value(inputs, item, metric)
-            cells.append(Cell(fmt.value(value, inputs.unit("media", metric)), value, numeric=True))
-        rows.append(tuple(cells))
+    columns = ("Post", "Type", "Caption", "Link", *(inputs.title("media", m) for m in metrics))
+    rows = [_row(inputs, item, metrics) for item in items]
     from reporter.render.sections.summary import PRODUCT_NOUNS
 
     one, many = PRODUCT_NOUNS.get(product_type, ("post", "posts"))
     noun = one if len(items) == 1 else many
-    footer: list[Cell] = [Cell(f"Total, {fmt.number(len(items))} {noun}"), Cell(""), Cell("")]
+    top, note = top_rows(inputs, items, rows, many)
+    label = f"Total, {'all ' if top is not None else ''}{fmt.number(len(items))} {noun}"
+    footer: list[Cell] = [Cell(label), Cell(""), Cell(""), Cell("")]
     for metric in metrics:
         footer.append(_total_cell(inputs, items, metric))
     return Table(
@@ -157,9 +142,56 @@ def _table(inputs: Inputs, product_type: str, items: list[MediaItem]) -> Table:
         columns,
         tuple(rows),
         footer=tuple(footer),
-        numeric=(False, False, False, *([True] * len(metrics))),
-        hidden=(False, True, True, *([False] * len(metrics))),
+        numeric=(False, False, False, False, *([True] * len(metrics))),
+        hidden=(False, True, True, True, *([False] * len(metrics))),
+        top=top,
+        note=note,
     )
+
+
+def _row(inputs: Inputs, item: MediaItem, metrics: Sequence[str]) -> tuple[Cell, ...]:
+    fmt = inputs.fmt
+    day = fmt.short_date(fmt.local(item.timestamp).date())
+    cells = [
+        Cell(
+            f"{day} · {kind(item)}",
+            item.timestamp.isoformat(),
+            detail=excerpt(item.caption, 70),
+            link=post_link(item.permalink),
+        ),
+        Cell(kind(item)),
+        Cell(item.caption or "", item.caption or ""),
+        Cell(item.permalink or "", item.permalink or ""),
+    ]
+    for metric in metrics:
+        value = _value(inputs, item, metric)
+        cells.append(Cell(fmt.value(value, inputs.unit("media", metric)), value, numeric=True))
+    return tuple(cells)
+
+
+def top_rows(
+    inputs: Inputs, items: Sequence[MediaItem], rows: Sequence[tuple[Cell, ...]], noun: str
+) -> tuple[tuple[tuple[Cell, ...], ...] | None, str]:
+    """The rows a per-post table shows when ``media.table_rows`` is fewer than its posts (one
+    row per item, in order): the highest by ``rank_by``, posts without a value last; and the
+    line that says so. (None, "") when the table shows every post."""
+    media = inputs.spec.media
+    assert media is not None
+    limit = media.table_rows
+    if limit == "all" or len(items) <= limit:
+        return None, ""
+    rank_by, fmt = media.rank_by, inputs.fmt
+
+    def key(index: int) -> tuple[bool, float, str]:
+        value = _value(inputs, items[index], rank_by)
+        return (value is None, -(value or 0.0), items[index].timestamp.isoformat())
+
+    chosen = sorted(range(len(items)), key=key)[:limit]
+    metric = inputs.title("media", rank_by).lower()
+    note = f"The {fmt.number(limit)} {noun} with the most {metric}."
+    if "csv" in inputs.spec.output.formats:
+        note += f" Full list of all {fmt.number(len(items))} {noun} in the accompanying CSV file."
+    return tuple(rows[i] for i in chosen), note
 
 
 def _total_cell(inputs: Inputs, items: Sequence[MediaItem], metric: str) -> Cell:

@@ -38,27 +38,26 @@ def explain(gap: Unavailable, limits: Limits) -> str:
     if kind == "expired" or "expired" in text:
         return (
             f"Story insights are kept for {limits.story_window_hours} hours only; the story's "
-            "figures were gone before they were collected (`reporter collect` daily keeps them)."
+            "figures were gone before they were collected (daily collection keeps them)."
         )
     if "does not support" in text and "media" in text:
         return "Meta does not offer this metric for this type of media."
     if kind == "empty":
         return "Meta answered without a value (no activity, or not computed for this period)."
     if kind == "permission":
-        return "The token lacks a permission this figure needs (`reporter tokens` checks it)."
+        return "The access granted to the agency does not cover this figure yet."
     return ""
 
 
 ORGANIC_AND_PAID = (
-    "Metrics named Total (total_likes, total_comments, total_views) include activity from ads "
-    "and boosts, i.e. paid reach; likes, comments and views of a post count organic activity "
-    "only. Account-level reach, accounts engaged and interactions include ads, as their "
-    "definitions say. The two kinds are never mixed in one figure."
+    "Likes, comments and views of a post count organic activity only; figures named "
+    "“including ads” and the account's reach, accounts engaged and interactions include ads "
+    "and boosts. The two kinds are never mixed in one figure."
 )
 
 
 def timezone_words(timezone: str) -> str:
     return (
-        f"The report's period and dates are in {timezone}; Meta's daily account figures use "
-        f"Pacific-time days ({META_TIMEZONE}), and the Days note says which ones are covered."
+        f"The report's period and dates are in {timezone} time; Meta's daily account figures "
+        f"use Pacific-time days ({META_TIMEZONE}), and the Days note says which ones."
     )

@@ -8,6 +8,7 @@ from reporter.derived import Definition
 from reporter.render.inputs import Inputs
 from reporter.render.model import NoteItem, Notes
 from reporter.render.sections import definitions
+from reporter.render.sections.formula_words import formula_words
 
 
 def build(inputs: Inputs) -> Notes:
@@ -34,16 +35,20 @@ def _used_metrics(inputs: Inputs) -> list[tuple[Scope, str]]:
 
 
 def metric_notes(inputs: Inputs) -> list[NoteItem]:
+    """One definition per figure the report shows; a per-post metric of the same name as an
+    account metric (views, reach, likes) is the same figure counted per post, said once."""
     items = []
+    titles: set[str] = set()
     for scope, name in _used_metrics(inputs):
         definition = inputs.definition(scope, name)
         if definition is not None:
-            items.append(_derived_note(definition))
+            items.append(_derived_note(inputs, definition))
             continue
         metric = inputs.metric(scope, name)
-        if metric is None:
+        if metric is None or (scope == "media" and metric.title in titles):
             continue
-        flags = [f"unit: {definitions.unit_words(metric)}"]
+        titles.add(metric.title)
+        flags = []
         if metric.unit == "milliseconds":
             flags.append("shown as a duration")
         if metric.hourly:
@@ -52,8 +57,6 @@ def metric_notes(inputs: Inputs) -> list[NoteItem]:
             flags.append("unique accounts: never added up over days or posts")
         if metric.estimated:
             flags.append("estimated by Meta")
-        if metric.in_development:
-            flags.append("marked “in development” by Meta")
         text = metric.description + (f" ({'; '.join(flags)}.)" if flags else "")
         title = f"{metric.title} (per post)" if scope == "media" else metric.title
         items.append(NoteItem(title, text))
@@ -68,11 +71,11 @@ _UNIT_WORDS = {
 }
 
 
-def _derived_note(definition: Definition) -> NoteItem:
-    """A derived metric's meaning, formula and unit (the definitions appendix reads these)."""
-    what = "Built-in derived metric" if definition.builtin else "Derived metric"
+def _derived_note(inputs: Inputs, definition: Definition) -> NoteItem:
+    """A derived metric's meaning and how it is worked out, in words (no metric ids)."""
     text = f"{definition.description} " if definition.description else ""
-    text += f"{what}: {definition.shown_formula} ({_UNIT_WORDS[definition.unit]})."
+    text += f"Worked out as {formula_words(inputs, definition)}"
+    text += f" ({_UNIT_WORDS[definition.unit]})."
     title = definition.title + (" (per post)" if definition.scope == "media" else "")
     return NoteItem(title, text)
 
@@ -121,11 +124,7 @@ def _data_notes(inputs: Inputs) -> list[NoteItem]:
     fmt, ds = inputs.fmt, inputs.current
     settle = inputs.catalogue.limits.settle_hours
     items = [
-        NoteItem(
-            "Data",
-            f"Fetched from Meta's Instagram Graph API {ds.api_version or ''} on "
-            f"{fmt.datetime(ds.fetched_at)}.".replace("  ", " "),
-        ),
+        NoteItem("Data", f"Figures as Instagram reported them on {fmt.datetime(ds.fetched_at)}."),
         NoteItem(
             "Delay",
             f"Meta may revise figures for up to {settle} hours; the last days of a period can "
@@ -136,18 +135,17 @@ def _data_notes(inputs: Inputs) -> list[NoteItem]:
         NoteItem("Organic and paid", definitions.ORGANIC_AND_PAID),
         NoteItem(
             "Reach",
-            "Accounts reached counts unique accounts, so it is never added up over days or "
-            "posts. Meta answers at most 30 days per request: for longer periods the figure "
-            "covers the longest window Meta gave, and the card says which days.",
+            "Accounts reached counts each account once, so it is never added up over days or "
+            "posts. Meta counts it over at most 30 days: for a longer period the card says "
+            "which days it covers.",
         ),
     ]
     if inputs.snapshot:
         items.append(
             NoteItem(
                 "Snapshot",
-                f"The figures of this report were archived when it was made ({inputs.snapshot}): "
-                "rendering the period again gives the same report, whatever later fetches bring, "
-                "until `reporter render --refresh` replaces it.",
+                f"The figures are those of {inputs.snapshot}, kept with the report: a copy made "
+                "later shows the same figures unless it is made anew from fresh data.",
             )
         )
     items += [NoteItem("Fetch", note) for note in ds.notes]

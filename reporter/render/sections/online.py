@@ -16,7 +16,8 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from reporter.dataset import Dataset, meta_day_ending, totals
-from reporter.render.model import Block, Cell, Table
+from reporter.render import charts
+from reporter.render.model import Block, Cell, Chart, Table
 
 if TYPE_CHECKING:
     from reporter.render.inputs import Inputs
@@ -87,4 +88,28 @@ def block(inputs: Inputs, metric: str) -> Block:
         "hours as Instagram reports them. Hours are not added up: the same followers are online "
         "in several hours."
     )
-    return Block(key, title, None, table, note=note)
+    return Block(key, title, _heatmap(inputs, title, by_weekday), table, note=note)
+
+
+def _heatmap(
+    inputs: Inputs, title: str, by_weekday: dict[int, dict[dt.date, dict[int, float]]]
+) -> Chart:
+    """Weekday × hour: each cell the hour's average over that weekday's days (empty where
+    Instagram gave none), Monday first."""
+    fmt = inputs.fmt
+    grid: list[list[float | None]] = []
+    for weekday in range(7):
+        averages = _averages(by_weekday.get(weekday, {}))
+        grid.append([averages.get(hour) for hour in range(24)])
+    svg = charts.responsive(
+        lambda width: charts.heatmap(
+            f"{title}: followers online by weekday and hour",
+            [fmt.weekday(d) for d in range(7)],
+            [fmt.hour(h) for h in range(24)],
+            grid,
+            theme=inputs.theme,
+            width=width,
+        )
+    )
+    caption = "The darker the cell, the more followers were online; an empty cell: no figure."
+    return Chart(title, svg, caption, wide=True)

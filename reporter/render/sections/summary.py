@@ -268,7 +268,8 @@ def _best_media(inputs: Inputs) -> Highlight | None:
     unit = inputs.unit("media", rank_by)
     return Highlight(
         "best_media",
-        f"The best {noun} of the period, published {inputs.fmt.date(item.timestamp)}, reached "
+        # "…: 29,140 views", "…: 13 accounts reached": the metric's title says what it counts
+        f"The best {noun} of the period, published {inputs.fmt.date(item.timestamp)}: "
         f"{inputs.fmt.value(value, unit)} {inputs.title('media', rank_by).lower()}.",
     )
 

@@ -1,11 +1,9 @@
-"""Trends (daily series against the comparison period), breakdowns and audience demographics:
-each a ``Block`` of a chart and the table behind it."""
+"""Trends (daily series against the comparison period) and breakdowns: each a ``Block`` of a
+chart and the table behind it. Audience demographics are in ``audience.py``."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -20,7 +18,6 @@ if TYPE_CHECKING:
 # Meta's day ends at midnight Pacific time: a value whose end_time is 07:00 UTC on Nov 1 is
 # October 31's. https://developers.facebook.com/docs/instagram-platform/insights
 PACIFIC = ZoneInfo("America/Los_Angeles")
-TOP_PLACES = 10
 
 LABELS = {
     "media_product_type": {
@@ -117,14 +114,17 @@ def _trend(inputs: Inputs, metric: str) -> Block:
             previous_values = [
                 before.get(d) for d in _days(inputs.previous.since, inputs.previous.until)
             ]
-    svg = charts.line(
-        f"{title}, day by day",
-        [fmt.short_date(d) for d in days],
-        values,
-        previous_values,
-        current_name=inputs.period_label,
-        previous_name=inputs.comparison_label,
-        theme=inputs.theme,
+    svg = charts.responsive(
+        lambda width: charts.line(
+            f"{title}, day by day",
+            [fmt.short_date(d) for d in days],
+            values,
+            previous_values,
+            current_name=inputs.period_label,
+            previous_name=inputs.comparison_label,
+            theme=inputs.theme,
+            width=width,
+        )
     )
     known = [(d, v) for d, v in zip(days, values, strict=True) if v is not None]
     best_day, best = max(known, key=lambda pair: pair[1])
@@ -276,63 +276,3 @@ def _bars_block(
         key, title, tuple(columns), tuple(rows), numeric=(False, *([True] * (len(columns) - 1)))
     )
     return Block(key, title, Chart(title, svg), table, note=note)
-
-
-# --- audience ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AudienceGroup:
-    metric: str
-    title: str
-    blocks: tuple[Block, ...]
-    age_gender: Block | None
-    unavailable: str = ""
-
-
-def audience(inputs: Inputs) -> tuple[AudienceGroup, ...]:
-    spec = inputs.spec.audience
-    if spec is None:
-        return ()
-    return tuple(_audience_group(inputs, metric, spec.breakdowns) for metric in spec.metrics)
-
-
-def _audience_group(inputs: Inputs, metric: str, keys: Sequence[str]) -> AudienceGroup:
-    ds = inputs.current
-    title = inputs.title("account", metric)
-    observations = list(ds.for_object(ds.account.id, metric))
-    if not observations:
-        reason = totals.unavailable_reason(ds, ds.account.id, metric)
-        return AudienceGroup(metric, title, (), None, unavailable=reason)
-    blocks = []
-    for key in keys:
-        values, _ = totals.breakdown(observations, [key], additive=False)
-        if not values:
-            continue
-        limit = TOP_PLACES if key in ("country", "city") else None
-        name = BREAKDOWN_TITLES.get(key, key)
-        blocks.append(
-            _bars_block(inputs, f"audience_{metric}_{key}", name, key, values, {}, "", limit)
-        )
-    return AudienceGroup(metric, title, tuple(blocks), _age_gender(inputs, metric, observations))
-
-
-def _age_gender(inputs: Inputs, metric: str, observations: list[Observation]) -> Block | None:
-    values, _ = totals.breakdown(observations, ["age", "gender"], additive=False)
-    if not values:
-        return None
-    ages = sorted({k[0] for k in values})
-    genders = [g for g in ("F", "M", "U") if any(k[1] == g for k in values)]
-    groups = [
-        (label(inputs, "gender", g), [values.get((a, g), 0.0) for a in ages]) for g in genders
-    ]
-    svg = charts.grouped("Age and gender", ages, groups, theme=inputs.theme)
-    rows = tuple((Cell(a), *(_count(inputs, values.get((a, g))) for g in genders)) for a in ages)
-    table = Table(
-        f"audience_{metric}_age_gender",
-        "Age and gender",
-        ("Age", *(label(inputs, "gender", g) for g in genders)),
-        rows,
-        numeric=(False, *([True] * len(genders))),
-    )
-    return Block(table.key, "Age and gender", Chart("Age and gender", svg), table)

@@ -1,0 +1,115 @@
+"""The render archive: each rendered report's exact datasets and commentary (so a re-render, or
+a later fetch, never changes a report already made) and its files (PDF, HTML, CSV: so any host
+sharing the store can send or show it). One row per spec file, account and period; a mixin of
+``Store`` (database.py)."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import mimetypes
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ColumnElement, Connection, delete, select
+
+from reporter.dataset import Dataset
+from reporter.store import tables as t
+from reporter.store.sql import replace
+
+
+@dataclass(frozen=True)
+class ArchivedRender:
+    current: Dataset
+    previous: Dataset | None
+    commentary: str | None
+    rendered_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class RenderedFile:
+    name: str  # the file's name as written (acme-2026-10.pdf)
+    content_type: str
+    data: bytes
+
+
+class ArchiveMixin:
+    if TYPE_CHECKING:
+
+        def _read(self) -> contextlib.AbstractContextManager[Connection]: ...
+        def _transaction(self) -> contextlib.AbstractContextManager[Connection]: ...
+
+    def archived(self, spec: str, account_id: str, period: str) -> ArchivedRender | None:
+        """The datasets a report of ``spec`` was first rendered from, if it was."""
+        r = t.renders
+        with self._read() as db:
+            row = db.execute(
+                select(r.c.current, r.c.previous, r.c.commentary, r.c.rendered_at).where(
+                    r.c.spec == spec, r.c.account_id == account_id, r.c.period == period
+                )
+            ).first()
+        if row is None:
+            return None
+        previous = Dataset.from_json(row[1]) if row[1] else None
+        return ArchivedRender(
+            Dataset.from_json(row[0]), previous, row[2], dt.datetime.fromisoformat(row[3])
+        )
+
+    def archive(
+        self,
+        spec: str,
+        account_id: str,
+        period: str,
+        current: Dataset,
+        previous: Dataset | None,
+        commentary: str | None,
+        *,
+        now: dt.datetime,
+    ) -> None:
+        """Keep the exact datasets (and commentary) of a rendered report, replacing an older
+        archive (and its files, which were rendered from the older one)."""
+        key = {"spec": spec, "account_id": account_id, "period": period}
+        with self._transaction() as db:
+            replace(db, t.renders, {
+                **key, "current": current.to_json(indent=None), "commentary": commentary,
+                "previous": previous.to_json(indent=None) if previous else None,
+                "rendered_at": now.isoformat(),
+            })  # fmt: skip
+            db.execute(delete(t.render_files).where(*_report(spec, account_id, period)))
+
+    def archive_files(
+        self,
+        spec: str,
+        account_id: str,
+        period: str,
+        files: Iterable[tuple[str, bytes]],
+        *,
+        now: dt.datetime,
+    ) -> None:
+        """Keep a rendered report's files (name, bytes), replacing those of an earlier render."""
+        key = {"spec": spec, "account_id": account_id, "period": period}
+        rows = [
+            {**key, "name": name, "data": data, "rendered_at": now.isoformat(),
+             "content_type": mimetypes.guess_type(name)[0] or "application/octet-stream"}
+            for name, data in files
+        ]  # fmt: skip
+        with self._transaction() as db:
+            db.execute(delete(t.render_files).where(*_report(spec, account_id, period)))
+            replace(db, t.render_files, rows)
+
+    def archived_files(self, spec: str, account_id: str, period: str) -> list[RenderedFile]:
+        """The files of a report's archived render, by name (none when not kept)."""
+        f = t.render_files
+        with self._read() as db:
+            rows = db.execute(
+                select(f.c.name, f.c.content_type, f.c.data)
+                .where(*_report(spec, account_id, period))
+                .order_by(f.c.name)
+            ).all()
+        return [RenderedFile(str(r[0]), str(r[1]), bytes(r[2])) for r in rows]
+
+
+def _report(spec: str, account_id: str, period: str) -> tuple[ColumnElement[bool], ...]:
+    f = t.render_files
+    return (f.c.spec == spec, f.c.account_id == account_id, f.c.period == period)

@@ -1,0 +1,161 @@
+"""Reading a unit back as a Dataset: its media (stories of its window included), observations
+and what Meta would not give. A mixin of ``Store`` (database.py)."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, Table, select
+
+from reporter.dataset import AccountInfo, Dataset, MediaItem, Observation, Unavailable
+from reporter.dataset import merge_unavailable as _merge
+from reporter.store import tables as t
+
+STORIES = "stories"
+
+
+def iso(value: dt.datetime | dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _time(text: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if text else None
+
+
+class DatasetMixin:
+    if TYPE_CHECKING:
+
+        def _read(self) -> contextlib.AbstractContextManager[Connection]: ...
+
+        def thumbnail(self, object_id: str) -> tuple[str, bytes] | None: ...
+
+    def unit_media(self, account_id: str, unit: str) -> list[MediaItem]:
+        with self._read() as db:
+            return _unit_media(db, account_id, unit)
+
+    def thumbnails_for(self, dataset: Dataset) -> dict[str, bytes]:
+        """A dataset's stored pictures by media id, and the profile picture as ``profile``."""
+        pictures: dict[str, bytes] = {}
+        for media_id in [m.id for m in dataset.media]:
+            if (found := self.thumbnail(media_id)) is not None:
+                pictures[media_id] = found[1]
+        if (profile := self.thumbnail(dataset.account.id)) is not None:
+            pictures["profile"] = profile[1]
+        return pictures
+
+    def load_dataset(self, account_id: str, unit: str) -> Dataset | None:
+        """The stored dataset of a unit (None when never fetched), stories of its window
+        included."""
+        u, m = t.units, t.media
+        with self._read() as db:
+            head = db.execute(
+                select(u.c.period_since, u.c.period_until, u.c.window_since, u.c.window_until,
+                       u.c.api_version, u.c.timezone, u.c.started_at, u.c.completed_at,
+                       u.c.notes).where(u.c.account_id == account_id, u.c.unit == unit)
+            ).first()  # fmt: skip
+            profile = db.execute(
+                select(t.accounts.c.body).where(t.accounts.c.id == account_id)
+            ).scalar()
+            if head is None:
+                return None
+            media = _unit_media(db, account_id, unit)
+            stories = db.execute(
+                select(m.c.body).where(
+                    m.c.account_id == account_id, m.c.product_type == "STORY",
+                    m.c.timestamp >= head[2], m.c.timestamp < head[3],
+                )
+            ).scalars()  # fmt: skip
+            media += [_media(body) for body in stories]
+            story_ids = [item.id for item in media if item.product_type == "STORY"]
+            observations = _rows(db, t.observations, account_id, unit, story_ids)
+            unavailable = _rows(db, t.unavailable, account_id, unit, story_ids)
+        account = AccountInfo(**json.loads(profile)) if profile else AccountInfo(account_id, "", "")
+        return Dataset(
+            account=account,
+            since=dt.date.fromisoformat(head[0]),
+            until=dt.date.fromisoformat(head[1]),
+            fetched_at=dt.datetime.fromisoformat(head[7] or head[6]),
+            media=tuple(sorted(set(media), key=lambda i: (i.timestamp, i.id))),
+            observations=tuple(sorted(set(map(_observation, observations)), key=_obs_order)),
+            unavailable=_merge(
+                sorted(
+                    (Unavailable(r[0], r[1], r[2], r[3], r[4]) for r in unavailable),
+                    key=lambda x: (x.object_id, x.metric, x.kind, x.reason),
+                )
+            ),
+            api_version=head[4],
+            timezone=head[5],
+            notes=tuple(json.loads(head[8])),
+        )
+
+
+def _unit_media(db: Connection, account_id: str, unit: str) -> list[MediaItem]:
+    u, m = t.unit_media, t.media
+    bodies = db.execute(
+        select(m.c.body)
+        .join_from(u, m, m.c.id == u.c.media_id)
+        .where(u.c.account_id == account_id, u.c.unit == unit)
+    ).scalars()
+    return sorted((_media(b) for b in bodies), key=lambda i: (i.timestamp, i.id))
+
+
+_COLUMNS = {
+    "observations": ("object_id", "metric", "period", "value", "end_time", "since", "until",
+                     "dimensions", "metric_type", "breakdown"),
+    "unavailable": ("object_id", "metric", "reason", "code", "kind"),
+}  # fmt: skip
+
+
+def _rows(
+    db: Connection, table: Table, account_id: str, unit: str, story_ids: Sequence[str]
+) -> list[tuple[Any, ...]]:
+    columns = [table.c[name] for name in _COLUMNS[table.name]]
+    rows: list[tuple[Any, ...]] = [
+        tuple(r)
+        for r in db.execute(
+            select(*columns).where(table.c.account_id == account_id, table.c.unit == unit)
+        )
+    ]
+    for chunk in _chunks(story_ids, 500):
+        found = db.execute(
+            select(*columns).where(table.c.unit == STORIES, table.c.object_id.in_(chunk))
+        )
+        rows += [tuple(r) for r in found]
+    return rows
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _media(text: str) -> MediaItem:
+    raw = json.loads(text)
+    raw["timestamp"] = dt.datetime.fromisoformat(raw["timestamp"])
+    raw["children"] = tuple(raw.get("children") or ())
+    return MediaItem(**raw)
+
+
+def _observation(row: tuple[Any, ...]) -> Observation:
+    return Observation(
+        object_id=row[0],
+        metric=row[1],
+        period=row[2],
+        value=row[3],
+        end_time=_time(row[4]),
+        since=_time(row[5]),
+        until=_time(row[6]),
+        dimensions=tuple((str(k), str(v)) for k, v in json.loads(row[7])),
+        metric_type=row[8],
+        breakdown=row[9],
+    )
+
+
+def _obs_order(o: Observation) -> tuple[Any, ...]:
+    never = ""
+    return (o.object_id, o.metric, o.metric_type, iso(o.end_time) or never,
+            iso(o.since) or never, o.breakdown, o.dimensions)  # fmt: skip

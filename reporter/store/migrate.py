@@ -1,0 +1,126 @@
+"""Bring a store to the newest schema: Alembic's revisions (migrations/versions/), run here.
+
+One history for SQLite and PostgreSQL. Revision 0001 is the schema the first release left in
+its SQLite stores (``PRAGMA user_version`` 6); such a store, or an older one, first runs the
+release's remaining scripts (schema.py), then is stamped 0001 and goes on with Alembic. A store
+Alembic keeps has ``user_version`` 7 on SQLite, so that the first release refuses it ("written
+by a newer reporter") rather than misread it. Every step runs in one transaction (PostgreSQL
+serialises hosts that start at once with an advisory lock), so a store is never half-migrated.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Connection, Engine, inspect, text
+
+from reporter.store.lock import StoreError
+from reporter.store.schema import MIGRATIONS
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+ALEMBIC_USER_VERSION = len(MIGRATIONS) + 1  # SQLite: the store is Alembic's
+BASELINE = "0001"
+HEAD = "0002"  # the newest revision: a store at it opens without importing Alembic (a test
+# checks it is Alembic's head)
+_LOCK_KEY = 0x7265706F  # "repo": pg_advisory_xact_lock while migrating
+
+
+@dataclass(frozen=True)
+class Migrated:
+    before: str  # "none" (new), "schema N" (the first release's), or a revision
+    after: str
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+@functools.cache
+def _config() -> Config:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
+    return config
+
+
+def head() -> str:
+    return HEAD
+
+
+def alembic_head() -> str | None:
+    """The head of the revisions in migrations/versions/ (HEAD must be it)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_config()).get_current_head()
+
+
+def migrate(engine: Engine, *, schema: str | None = None) -> Migrated:
+    """Upgrade the store behind ``engine`` to the newest revision; what it was and is.
+    ``schema`` (PostgreSQL): the schema the tables live in, created if missing."""
+    with engine.connect().execution_options(write=True) as db, db.begin():
+        if db.dialect.name == "postgresql":
+            db.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_LOCK_KEY})")
+            if schema is not None:  # a checked name (engine.py)
+                db.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+        before = _legacy(db) if db.dialect.name == "sqlite" else None
+        current = _current(db)
+        if before is None:
+            before = current or "none"
+        if current == HEAD:
+            return Migrated(before, current)
+        if current is not None:
+            _known(current)
+        from alembic import command
+
+        config = _config()
+        config.attributes["connection"] = db
+        try:
+            if before.startswith("schema "):
+                command.stamp(config, BASELINE)
+            command.upgrade(config, "head")
+        finally:
+            config.attributes.pop("connection", None)
+        if db.dialect.name == "sqlite":
+            db.exec_driver_sql(f"PRAGMA user_version = {ALEMBIC_USER_VERSION}")
+    return Migrated(before, head())
+
+
+def _current(db: Connection) -> str | None:
+    """The store's revision (None: not created yet, or the first release's schema)."""
+    if not inspect(db).has_table("alembic_version"):
+        return None
+    found = db.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    return str(found[0]) if len(found) == 1 else None
+
+
+def _known(current: str) -> None:
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    try:
+        ScriptDirectory.from_config(_config()).get_revision(current)
+    except CommandError:
+        raise StoreError(
+            f"the store was written by a newer reporter (schema {current}); upgrade reporter"
+        ) from None
+
+
+def _legacy(db: Connection) -> str | None:
+    """Run the first release's remaining scripts on a SQLite store it made: "schema N" then."""
+    version = int(db.exec_driver_sql("PRAGMA user_version").scalar_one())
+    if version > ALEMBIC_USER_VERSION:
+        raise StoreError(
+            f"the store was written by a newer reporter (schema {version}); upgrade reporter"
+        )
+    if version == ALEMBIC_USER_VERSION or (version == 0 and not inspect(db).get_table_names()):
+        return None
+    for script in MIGRATIONS[version:]:
+        for statement in filter(str.strip, script.split(";")):
+            db.exec_driver_sql(statement)
+    return f"schema {version}"

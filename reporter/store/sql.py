@@ -1,0 +1,39 @@
+"""The two statements SQLite and PostgreSQL spell differently: insert-or-replace and
+insert-or-ignore (``ON CONFLICT`` on both, through each dialect's insert)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Table
+from sqlalchemy.dialects import postgresql, sqlite
+
+Row = Mapping[str, Any]
+
+
+def _insert(db: Connection, table: Table) -> Any:
+    dialect = postgresql if db.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
+def replace(db: Connection, table: Table, rows: Sequence[Row] | Row) -> None:
+    """Insert each row, or overwrite every column of the row with its primary key."""
+    rows = [rows] if isinstance(rows, Mapping) else rows
+    if not rows:
+        return
+    keys = [c.name for c in table.primary_key.columns]
+    statement = _insert(db, table)
+    others = {c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys}
+    db.execute(statement.on_conflict_do_update(index_elements=keys, set_=others), list(rows))
+
+
+def ignore(db: Connection, table: Table, rows: Sequence[Row] | Row) -> bool:
+    """Insert the rows whose primary key is new; whether the one row given was."""
+    statement = _insert(db, table).on_conflict_do_nothing()
+    if isinstance(rows, Mapping):
+        key = next(iter(table.primary_key.columns))
+        return db.execute(statement.returning(key), dict(rows)).first() is not None
+    if rows:
+        db.execute(statement, list(rows))
+    return False

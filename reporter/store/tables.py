@@ -1,0 +1,124 @@
+"""The store's tables, as SQLAlchemy Core sees them today (the newest Alembic revision).
+
+One schema for SQLite and PostgreSQL. Times are ISO 8601 text (what the SQLite stores of the
+first release hold, and what keeps ``timestamp >= ?`` a plain comparison on both); JSON bodies
+are text; pictures and rendered files are bytes. The columns keep the order of the first
+release's tables, so a store migrated from it and a new one are the same.
+
+Change a table here *and* add a revision in migrations/versions/ (never edit one that shipped).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    REAL,
+    Column,
+    Float,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    PrimaryKeyConstraint,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+_REAL = Float().with_variant(REAL(), "sqlite")  # double precision on PostgreSQL
+
+
+def _text(name: str, *, null: bool = False, default: str | None = None) -> Column[str]:
+    return Column(name, Text, nullable=null, server_default=default)
+
+
+units = Table(
+    "units", metadata,
+    _text("account_id"), _text("unit"), _text("period_since"), _text("period_until"),
+    _text("window_since"), _text("window_until"), _text("api_version"), _text("timezone"),
+    Column("generation", Integer, nullable=False), _text("started_at"),
+    _text("completed_at", null=True), _text("notes", default="[]"),
+    PrimaryKeyConstraint("account_id", "unit"),
+)  # fmt: skip
+calls = Table(
+    "calls", metadata,
+    _text("account_id"), _text("unit"), _text("call_key"),
+    Column("generation", Integer, nullable=False), _text("done_at"),
+    PrimaryKeyConstraint("account_id", "unit", "call_key"),
+)  # fmt: skip
+snapshots = Table(
+    "snapshots", metadata,
+    Column("id", Integer, primary_key=True),
+    _text("account_id"), _text("unit"), _text("call_key"), _text("asked_at"), _text("outcome"),
+    _text("body"),
+    Index("snapshots_call", "account_id", "unit", "call_key"),
+)  # fmt: skip
+accounts = Table(
+    "accounts", metadata,
+    Column("id", Text, primary_key=True), _text("body"), _text("fetched_at"),
+)  # fmt: skip
+media = Table(
+    "media", metadata,
+    Column("id", Text, primary_key=True), _text("account_id"), _text("product_type"),
+    _text("timestamp"), _text("body"), _text("fetched_at"),
+    Index("media_account_time", "account_id", "timestamp"),
+)  # fmt: skip
+unit_media = Table(
+    "unit_media", metadata,
+    _text("account_id"), _text("unit"), _text("media_id"),
+    PrimaryKeyConstraint("account_id", "unit", "media_id"),
+)  # fmt: skip
+observations = Table(
+    "observations", metadata,
+    _text("account_id"), _text("unit"), _text("call_key"), _text("object_id"), _text("metric"),
+    _text("period"), Column("value", _REAL, nullable=False), _text("end_time", null=True),
+    _text("since", null=True), _text("until", null=True), _text("dimensions"),
+    _text("metric_type"), _text("breakdown", default=""),
+    Index("observations_call", "account_id", "unit", "call_key"),
+    Index("observations_object", "object_id"),
+)  # fmt: skip
+unavailable = Table(
+    "unavailable", metadata,
+    _text("account_id"), _text("unit"), _text("call_key"), _text("object_id"), _text("metric"),
+    _text("reason"), Column("code", Integer), _text("kind"),
+    Index("unavailable_call", "account_id", "unit", "call_key"),
+    Index("unavailable_object", "object_id"),
+)  # fmt: skip
+thumbnails = Table(
+    "thumbnails", metadata,
+    Column("object_id", Text, primary_key=True), _text("url"), _text("content_type"),
+    Column("data", LargeBinary, nullable=False), _text("fetched_at"),
+)  # fmt: skip
+renders = Table(
+    "renders", metadata,
+    _text("spec"), _text("account_id"), _text("period"), _text("current"),
+    _text("previous", null=True), _text("commentary", null=True), _text("rendered_at"),
+    PrimaryKeyConstraint("spec", "account_id", "period"),
+)  # fmt: skip
+deliveries = Table(
+    "deliveries", metadata,
+    _text("spec"), _text("account_id"), _text("period"), _text("recipient"), _text("state"),
+    _text("message_id"), Column("sent_count", Integer, nullable=False, server_default="0"),
+    _text("sent_at", null=True), _text("updated_at"), _text("detail", default=""),
+    PrimaryKeyConstraint("spec", "account_id", "period", "recipient"),
+)  # fmt: skip
+waiting = Table(
+    "waiting", metadata,
+    _text("spec"), _text("account_id"), _text("period"), _text("kind"), _text("reasons"),
+    _text("summary", null=True), _text("updated_at"), _text("account_name", default=""),
+    PrimaryKeyConstraint("spec", "account_id", "period"),
+)  # fmt: skip
+approvals = Table(
+    "approvals", metadata,
+    _text("spec"), _text("account_id"), _text("period"), _text("approved_at"), _text("despite"),
+    PrimaryKeyConstraint("spec", "account_id", "period"),
+)  # fmt: skip
+# revision 0002: the files of a rendered report (PDF, HTML, CSV), so any host can send it
+render_files = Table(
+    "render_files", metadata,
+    _text("spec"), _text("account_id"), _text("period"), _text("name"), _text("content_type"),
+    Column("data", LargeBinary, nullable=False), _text("rendered_at"),
+    PrimaryKeyConstraint("spec", "account_id", "period", "name"),
+)  # fmt: skip
+
+# Every table, parents first: the order `reporter store copy` fills a destination in.
+TABLES: tuple[Table, ...] = tuple(metadata.sorted_tables)

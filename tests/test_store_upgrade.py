@@ -1,0 +1,118 @@
+"""A SQLite store made by the first release (before Alembic) opens with today's code, keeps
+every row and comes out with the schema a new store has.
+
+``fixtures/stores/release-0.1.sqlite3`` was written by that release's own code (build.py beside
+it, run at commit ab9efd9): a fetched unit with its stories, a thumbnail, a render archive row, a
+ledger with a sent, an unconfirmed and a failed recipient, a held report and its approval.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sqlite3
+from pathlib import Path
+
+from reporter.store.database import MIGRATIONS, Store
+from reporter.store.ledger import ReportKey
+from reporter.store.migrate import ALEMBIC_USER_VERSION, alembic_head, head
+
+FIXTURE = Path(__file__).parent / "fixtures" / "stores" / "release-0.1.sqlite3"
+NOW = dt.datetime(2026, 11, 2, 17, tzinfo=dt.UTC)
+KEY = ReportKey("/specs/cafe.toml", "1", "2026-10")
+HELD = ReportKey("/specs/cafe.toml", "2", "2026-10")
+
+
+def _rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    db = sqlite3.connect(path)
+    names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    found = {n: sorted(db.execute(f"SELECT * FROM {n}").fetchall(), key=repr) for n in names}
+    db.close()
+    return found
+
+
+def _columns(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    db = sqlite3.connect(path)
+    names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    # (name, type, primary key position): NOT NULL on an INTEGER PRIMARY KEY is spelt either way
+    found = {n: [(c[1], c[2], c[5]) for c in db.execute(f"PRAGMA table_info({n})")] for n in names}
+    db.close()
+    return found
+
+
+def test_a_store_of_the_first_release_keeps_every_row(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite3"
+    shutil.copy(FIXTURE, path)
+    before = _rows(path)
+    assert sum(map(len, before.values())) >= 15 and before["observations"]
+    with Store.open(path) as store:
+        assert (store.migrated.before, store.migrated.after) == ("schema 6", head())
+        data = store.load_dataset("1", "2026-10")
+        assert data is not None and [m.id for m in data.media] == ["m1", "s1"]
+        assert {o.value for o in data.observations} == {7.0, 99.0}
+        assert [u.metric for u in data.unavailable] == ["views"]
+        assert store.thumbnail("m1") == ("image/png", b"\x89PNG\0\1")
+        archived = store.archived(KEY.spec, "1", "2026-10")
+        assert archived is not None and archived.current == data
+        assert archived.commentary == "Busy month."
+        ledger = store.deliveries(KEY)
+        assert {r: (row.state, row.sent_count) for r, row in ledger.items()} == {
+            "a@x.example": ("sent", 1),
+            "b@x.example": ("sending", 0),
+            "c@x.example": ("failed", 0),
+        }
+        [waiting] = store.waiting()
+        assert (waiting.key, waiting.kind, waiting.account_name) == (HELD, "held", "Café Müller")
+        approval = store.approval(HELD)
+        assert approval is not None and approval.despite == ("late data",)
+        assert store.known_periods(KEY.spec, "1") == {"2026-10"}
+    after = _rows(path)
+    assert after.pop("alembic_version") == [(head(),)]
+    assert after.pop("render_files") == []
+    assert after == before  # every row of every table, unchanged
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == ALEMBIC_USER_VERSION
+    db.close()
+    with Store.open(path) as again:  # a second open changes nothing
+        assert again.migrated.before == again.migrated.after == head()
+
+
+def test_an_upgraded_store_has_the_schema_of_a_new_one(tmp_path: Path) -> None:
+    old, new = tmp_path / "old.sqlite3", tmp_path / "new.sqlite3"
+    shutil.copy(FIXTURE, old)
+    for path in (old, new):
+        with Store.open(path):
+            pass
+    assert _columns(old) == _columns(new)
+
+
+def test_a_store_of_schema_3_runs_the_release_scripts_then_alembic(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite3"
+    db = sqlite3.connect(path)
+    for script in MIGRATIONS[:3]:
+        db.executescript(script)
+    db.execute("PRAGMA user_version = 3")
+    db.execute(
+        "INSERT INTO deliveries VALUES ('/s.toml', '1', '2026-10', 'a@x.example', 'sent', "
+        "'<1@x>', 1, '2026-11-02T17:00:00+00:00', '2026-11-02T17:00:00+00:00', '250 ok')"
+    )
+    db.execute(
+        "INSERT INTO observations VALUES ('1', '2026-10', '/1/insights?metric=reach"
+        "&breakdown=follow_type&period=day', '1', 'reach', 'day', 5, NULL, NULL, NULL, '[]', "
+        "'total_value')"
+    )
+    db.commit()
+    db.close()
+    with Store.open(path) as store:
+        assert (store.migrated.before, store.migrated.after) == ("schema 3", head())
+        key = ReportKey("/s.toml", "1", "2026-10")
+        assert store.deliveries(key)["a@x.example"].sent_count == 1
+        store.wait(key, "review", [], account_name="Acme", now=NOW)  # schema 4 and 5's table
+    db = sqlite3.connect(path)
+    # schema 6's script filled in the breakdown from the call's URL
+    assert db.execute("SELECT breakdown FROM observations").fetchall() == [("follow_type",)]
+    db.close()
+
+
+def test_head_is_the_newest_alembic_revision() -> None:
+    assert alembic_head() == head()
