@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -92,7 +93,7 @@ def html_only(spec: str, *, first_account_only: bool = False) -> str:
     a run. ``first_account_only``: Acme's report alone."""
     head, delivery = spec.split("\n[delivery]\n")
     rest = delivery[delivery.find("\n[") :] if "\n[" in delivery else ""
-    spec = head.replace('formats = ["html", "pdf"]', 'formats = ["html"]') + rest
+    spec = re.sub(r"(?m)^formats = \[.*$", 'formats = ["html"]', head, count=1) + rest
     assert 'formats = ["html"]' in spec and "[delivery]" not in spec
     if first_account_only:  # the second [[accounts]] table, up to the next table
         start = spec.index("[[accounts]]", spec.index("[[accounts]]") + 1)
