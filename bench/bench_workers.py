@@ -137,7 +137,6 @@ def timed_run(folders: list[Path], env: dict[str, str], workers: int, log: Path)
 
 def bench(backend: str, reports: int, tmp: Path) -> tuple[float, float]:
     import psycopg
-    import redis
 
     accounts_n = min(100, reports)
     copies = max(1, reports // accounts_n)
@@ -166,12 +165,12 @@ def bench(backend: str, reports: int, tmp: Path) -> tuple[float, float]:
                 "REPORTER_STORE": str(store_at),
                 "REPORTER_LOCK_TIMEOUT": "600",
                 "REPORTER_BROKER_URL": REDIS,
+                "REPORTER_BROKER_NAMESPACE": f"bench-{schema}",  # keys of its own on the server
                 **smtp.env(),
                 "HOME": str(tmp / "home"),
             }
             times = []
             for workers in (1, 2):
-                redis.Redis.from_url(REDIS).flushdb()
                 before = len(smtp.received)
                 times.append(timed_run(rounds[workers], env, workers, tmp))
                 sent = len(smtp.received) - before

@@ -76,6 +76,15 @@ class Settings(BaseSettings):
         gt=0,
         description="Seconds `reporter run --send` waits for the workers before it gives up.",
     )
+    broker_namespace: str = Field(
+        "",
+        pattern=r"^[A-Za-z0-9_.-]*$",
+        description=(
+            "Redis broker: a prefix for every key reporter's queues and results use, so several "
+            "deployments (or test runs) can share one Redis server without taking each other's "
+            "work."
+        ),
+    )
     broker_visibility_timeout: float = Field(
         3600.0,
         gt=0,

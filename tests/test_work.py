@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+import redis
 from support.cli import run_cli
 from support.postgres import fresh_schema
 from support.run import NOW, NOW_TEXT, environment, write_spec
@@ -159,7 +160,7 @@ def _wait_for(log: Path, text: str, timeout: float) -> bool:
 
 @pytest.mark.slow
 def test_two_workers_one_killed_send_every_mail_exactly_once(tmp_path: Path) -> None:
-    broker = redis_url(11)
+    broker, namespace = redis_url()
     folders = []
     recipients = []
     keys = []
@@ -176,6 +177,7 @@ def test_two_workers_one_killed_send_every_mail_exactly_once(tmp_path: Path) -> 
         env = environment(sb, tmp_path, smtp.env()) | {
             "REPORTER_STORE": store,  # the one thing the workers share, beside the broker
             "REPORTER_BROKER_URL": broker,
+            "REPORTER_BROKER_NAMESPACE": namespace,
             # A dead worker's task runs again after 30 s: longer than any task takes here, so a
             # task still running is not handed to the other worker too.
             "REPORTER_BROKER_VISIBILITY_TIMEOUT": "30",
@@ -200,6 +202,9 @@ def test_two_workers_one_killed_send_every_mail_exactly_once(tmp_path: Path) -> 
                 if worker.poll() is None:
                     os.killpg(worker.pid, signal.SIGTERM)
                     worker.wait(30)
+            kept = redis.Redis.from_url(broker)
+            for name in kept.scan_iter(f"{namespace}:*"):  # this test's queues and results
+                kept.delete(name)
         mails = sorted(r for m in smtp.received for r in m.recipients)
         sent = [(m.recipients, m.message["Message-ID"]) for m in smtp.received]
         with Store.open(store) as kept:

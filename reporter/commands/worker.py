@@ -18,7 +18,8 @@ def worker(*, queues: Sequence[str], concurrency: int | None, world: World) -> i
     from reporter.work.app import make_app
 
     app = make_app(settings.broker_url.get_secret_value(),
-                   visibility_timeout=settings.broker_visibility_timeout)  # fmt: skip
+                   visibility_timeout=settings.broker_visibility_timeout,
+                   namespace=settings.broker_namespace)  # fmt: skip
     argv = [
         "worker",
         "--loglevel=INFO",

@@ -21,11 +21,14 @@ from reporter.work import tasks
 from reporter.work.tasks import FETCH, RENDER
 
 
-def make_app(broker_url: str, *, visibility_timeout: float = 3600.0) -> Any:
+def make_app(broker_url: str, *, visibility_timeout: float = 3600.0, namespace: str = "") -> Any:
     """The Celery app for ``broker_url``; results travel back through the broker (Redis), or
     over AMQP replies (``rpc://``) with RabbitMQ."""
     backend = broker_url if broker_url.startswith(("redis://", "rediss://")) else "rpc://"
     app = Celery("reporter", broker=broker_url, backend=backend, set_as_current=False)
+    options: dict[str, Any] = {"visibility_timeout": visibility_timeout}
+    if namespace:  # kombu's Redis transport and Celery's Redis backend prefix every key
+        options["global_keyprefix"] = f"{namespace}:"
     app.conf.update(
         task_serializer="json",
         result_serializer="json",
@@ -37,8 +40,8 @@ def make_app(broker_url: str, *, visibility_timeout: float = 3600.0) -> Any:
         task_queues=(Queue(FETCH), Queue(RENDER)),  # type: ignore[no-untyped-call]
         task_default_queue=FETCH,
         broker_connection_retry_on_startup=True,
-        broker_transport_options={"visibility_timeout": visibility_timeout},
-        result_backend_transport_options={"visibility_timeout": visibility_timeout},
+        broker_transport_options=options,
+        result_backend_transport_options=options,
         result_expires=7 * 24 * 3600,
         worker_hijack_root_logger=False,
     )

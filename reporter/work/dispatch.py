@@ -69,7 +69,11 @@ def run_distributed(paths: Sequence[Path], *, options: RunOptions, world: World)
             work.append((path, account, _payload(path, account, bundle, options, world)))
     if not work:
         raise UsageError(f"--account {', '.join(options.accounts)}: not an account of the spec")
-    app = make_app(url, visibility_timeout=settings.broker_visibility_timeout)
+    app = make_app(
+        url,
+        visibility_timeout=settings.broker_visibility_timeout,
+        namespace=settings.broker_namespace,
+    )
     log = RunLog(out=world.out, err=world.err, total=len(work), quiet=options.quiet,
                  log_file=options.log_file, now=world.now)  # fmt: skip
     pending: list[tuple[Path, Account, Any]] = []

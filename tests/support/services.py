@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import socket
+import uuid
 from urllib.parse import urlsplit
 
 import pytest
@@ -24,15 +25,12 @@ def _answers(url: str, default_port: int) -> bool:
         return False
 
 
-def redis_url(db: int) -> str:
-    """A Redis database of its own for a test (``db`` 1-15), emptied first."""
+def redis_url() -> tuple[str, str]:
+    """The Redis server's URL and a namespace of this test's own (REPORTER_BROKER_NAMESPACE):
+    runs on one machine (CI beside a developer's run) never take each other's tasks."""
     if not _answers(REDIS_URL, 6379):
         reason = f"no Redis server at {REDIS_URL} (set REPORTER_TEST_REDIS_URL)"
         if os.environ.get("CI") == "true":
             pytest.fail(reason + ": CI runs one")
         pytest.skip(reason)
-    import redis
-
-    url = urlsplit(REDIS_URL)._replace(path=f"/{db}").geturl()
-    redis.Redis.from_url(url).flushdb()
-    return url
+    return REDIS_URL, f"test-{uuid.uuid4().hex[:12]}"
