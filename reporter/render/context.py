@@ -25,6 +25,7 @@ from reporter.render.sections import (
     summary,
     trends,
 )
+from reporter.render.translations import template_callables
 
 SectionBuilder = Callable[[Inputs], Any]
 
@@ -59,6 +60,7 @@ def build(
     context: dict[str, Any] = {name: None for name, _ in SECTIONS}
     context |= {
         "fmt": inputs.fmt,
+        **template_callables(inputs.fmt.translations),  # gettext, _, ngettext: the report's words
         "brand": inputs.branding,
         "report": inputs.spec.report,
         "period": inputs.period_label,

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale, dates, numbers, units
 
 from reporter.periods import Period
+from reporter.render.translations import translations
 
 NA = "n/a"
 MINUS = "\u2212"
@@ -25,6 +26,16 @@ class Formatter:
         self.locale = Locale.parse(locale)
         self.tz = ZoneInfo(timezone)
         self._locale_minus = numbers.get_minus_sign_symbol(self.locale)
+        self.translations = translations(locale)  # the report's words (English if none)
+
+    # --- words ---------------------------------------------------------------------------------
+
+    def gettext(self, message: str) -> str:
+        """A sentence or word in the report's language (English when the catalogue lacks it)."""
+        return self.translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        return self.translations.ngettext(singular, plural, count)
 
     # --- numbers -------------------------------------------------------------------------------
 

@@ -51,9 +51,9 @@ class Inputs:
 
     def title(self, scope: Scope, name: str) -> str:
         if (definition := self.definition(scope, name)) is not None:
-            return definition.title
+            return self.fmt.gettext(definition.title)
         metric = self.metric(scope, name)
-        return metric.title if metric else name.replace("_", " ").capitalize()
+        return self.fmt.gettext(metric.title) if metric else name.replace("_", " ").capitalize()
 
     def unit(self, scope: Scope, name: str) -> str:
         if (definition := self.definition(scope, name)) is not None:
