@@ -23,6 +23,10 @@ import jinja2
 from babel.support import Translations
 from markupsafe import Markup
 
+from reporter.words import N_
+
+__all__ = ["N_", "install", "template_callables", "translations"]
+
 DOMAIN = "messages"
 
 
@@ -89,6 +93,8 @@ def extract_toml(
             text = entry.get(key)
             if isinstance(text, str) and text.strip():
                 yield 0, "gettext", text, [".".join((*path, key))]
+        for part, text in (entry.get("part_labels") or {}).items():  # Follows, Unfollows
+            yield 0, "gettext", text, [".".join((*path, "part_labels", part))]
 
 
 def _entries(node: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], dict[str, Any]]]:
