@@ -72,7 +72,7 @@ def headline(
     branding = inputs.branding
     page = summary.build(inputs)
     return Headline(
-        title=spec.report.title,
+        title=inputs.report_title,
         client=spec.report.client,
         account=account.name,
         period=inputs.period_label,

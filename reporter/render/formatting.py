@@ -33,7 +33,8 @@ class Formatter:
 
     def gettext(self, message: str) -> str:
         """A sentence or word in the report's language (English when the catalogue lacks it)."""
-        return self.translations.gettext(message)
+        # gettext("") is the catalogue's header, never an empty reason
+        return self.translations.gettext(message) if message else message
 
     def ngettext(self, singular: str, plural: str, count: int) -> str:
         return self.translations.ngettext(singular, plural, count)

@@ -104,6 +104,11 @@ class Inputs:
         return self.current.total(item.id, name)
 
     @property
+    def report_title(self) -> str:
+        """``report.title``; the default ("Instagram report") in the report's language."""
+        return self.fmt.gettext(self.spec.report.title)
+
+    @property
     def period_label(self) -> str:
         return self.fmt.period(self.period)
 

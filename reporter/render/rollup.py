@@ -41,7 +41,7 @@ def build(name: str, reports: Sequence[Inputs]) -> dict[str, Any]:
     summed = [m for m in metrics if first.additive("account", m)]
     kpis = tuple(_kpi(reports, m) for m in summed)
     cover = cover_section.Cover(
-        title=first.spec.report.title,
+        title=first.report_title,
         client=first.spec.report.client,
         account_name=name,
         handles=", ".join("@" + r.current.account.username for r in reports),

@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from reporter.periods import Comparison, TimeframeName
+from reporter.words import N_
 
 ProductType = Literal["FEED", "REELS", "STORY"]
 OutputFormat = Literal["html", "pdf", "csv"]
@@ -43,7 +44,9 @@ class DateRange(_Section):
 
 class Report(_Section):
     title: str = Field(
-        "Instagram report", min_length=1, description="Title on the cover and in the PDF metadata."
+        N_("Instagram report"),  # the default is translated in the report's language
+        min_length=1,
+        description="Title on the cover and in the PDF metadata.",
     )
     client: str = Field(min_length=1, description="Client name shown on the cover.")
     timeframe: TimeframeName | DateRange = Field(

@@ -31,12 +31,12 @@ SECTION_TITLES = {"FEED": N_("Posts"), "REELS": N_("Reels"), "STORY": N_("Storie
 
 def count_words(inputs: Inputs, product_type: str, count: int) -> str:
     """``12 posts``, ``1 reel``, in the report's language."""
-    n, number = inputs.fmt.ngettext, inputs.fmt.number(count)
+    fmt, number = inputs.fmt, inputs.fmt.number(count)
     if product_type == "REELS":
-        return n("{count} reel", "{count} reels", count).format(count=number)
+        return fmt.ngettext("{count} reel", "{count} reels", count).format(count=number)
     if product_type == "STORY":
-        return n("{count} story", "{count} stories", count).format(count=number)
-    return n("{count} post", "{count} posts", count).format(count=number)
+        return fmt.ngettext("{count} story", "{count} stories", count).format(count=number)
+    return fmt.ngettext("{count} post", "{count} posts", count).format(count=number)
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ def build(inputs: Inputs) -> Cover:
     info = inputs.current.account
     picture = images.data_uri(inputs.thumbnails.get("profile"))
     return Cover(
-        title=inputs.spec.report.title,
+        title=inputs.report_title,
         client=inputs.spec.report.client,
         account_name=inputs.account.name or info.name,
         handles=f"@{info.username}",

@@ -45,7 +45,7 @@ def explain(gap: Unavailable, limits: Limits, _: Gettext = str) -> str:
             "Story insights are kept for {hours} hours only; the story's figures were gone "
             "before they were collected (daily collection keeps them)."
         ).format(hours=limits.story_window_hours)
-    if "does not support" in text and "media" in text:
+    if ("does not support" in text or "not supported" in text) and "media" in text:
         return _("Meta does not offer this metric for this type of media.")
     if kind == "empty":
         return _("Meta answered without a value (no activity, or not computed for this period).")

@@ -4,6 +4,7 @@ covers."""
 from __future__ import annotations
 
 from reporter.catalogue import Scope
+from reporter.dataset import Unavailable
 from reporter.derived import Definition
 from reporter.render.inputs import Inputs
 from reporter.render.model import NoteItem, Notes
@@ -92,10 +93,9 @@ def _unavailable_notes(inputs: Inputs) -> list[NoteItem]:
     items: list[NoteItem] = []
     media_ids = {m.id for m in inputs.current.media}
     grouped: dict[tuple[str, str], int] = {}
-    limits = inputs.catalogue.limits
     _ = inputs.fmt.gettext
     for gap in inputs.current.unavailable:
-        reason = f"{_(gap.reason)} {definitions.explain(gap, limits, _)}".strip()
+        reason = _reason(inputs, gap)
         if gap.object_id in media_ids:
             key = (gap.metric, reason)
             grouped[key] = grouped.get(key, 0) + 1
@@ -108,9 +108,19 @@ def _unavailable_notes(inputs: Inputs) -> list[NoteItem]:
         for gap in inputs.previous.unavailable:
             if gap.object_id == inputs.previous.account.id:
                 title = f"{inputs.title('account', gap.metric)}, {inputs.comparison_label}"
-                reason = f"{_(gap.reason)} {definitions.explain(gap, limits, _)}".strip()
+                reason = _reason(inputs, gap)
                 items.append(NoteItem(title, reason))
     return items
+
+
+def _reason(inputs: Inputs, gap: Unavailable) -> str:
+    """Meta's words and ours (English); in another language ours alone when we have them (Meta
+    answers in English), else Meta's through the catalogue."""
+    _ = inputs.fmt.gettext
+    ours = definitions.explain(gap, inputs.catalogue.limits, _)
+    if inputs.fmt.locale.language == "en":
+        return f"{gap.reason} {ours}".strip()
+    return ours or _(gap.reason)
 
 
 def _days_note(inputs: Inputs) -> str:

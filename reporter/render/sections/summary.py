@@ -128,7 +128,9 @@ def _kpi(inputs: Inputs, figure: _Figure) -> Kpi:
     title = inputs.title("account", figure.metric)
     cur = figure.current
     if cur.value is None:
-        return Kpi(figure.metric, title, fmt.na, fmt.na, False, reason=_(cur.reason or ""))
+        return Kpi(
+            figure.metric, title, fmt.na, fmt.na, False, reason=_(cur.reason) if cur.reason else ""
+        )
     definition = inputs.definition("account", figure.metric)
     if definition is not None and definition.kind == "best_time":
         return _best_time_kpi(inputs, figure.metric, title)

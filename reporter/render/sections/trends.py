@@ -41,6 +41,24 @@ LABELS = {
         "SWIPE_FORWARD": N_("Swipes to the next account"),
     },
     "gender": {"F": N_("Women"), "M": N_("Men"), "U": N_("Unknown")},
+    # Meta's codes of the profile's buttons and the actions on a profile (catalogue: breakdowns)
+    "contact_button_type": {
+        "BOOK_NOW": N_("Book now"),
+        "CALL": N_("Call"),
+        "DIRECTION": N_("Directions"),
+        "EMAIL": N_("Email"),
+        "INSTANT_EXPERIENCE": N_("Instant experience"),
+        "TEXT": N_("Text message"),
+        "UNDEFINED": N_("Other"),
+    },
+    "action_type": {
+        "BIO_LINK_CLICKED": N_("Link in bio"),
+        "CALL": N_("Call"),
+        "DIRECTION": N_("Directions"),
+        "EMAIL": N_("Email"),
+        "OTHER": N_("Other"),
+        "TEXT": N_("Text message"),
+    },
 }
 BREAKDOWN_TITLES = {
     "media_product_type": N_("by content type"),
