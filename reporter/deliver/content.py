@@ -25,7 +25,9 @@ from reporter.errors import ReporterError, UsageError
 from reporter.periods import Period
 from reporter.render.inert import printable
 from reporter.render.model import Kpi
-from reporter.spec.models import Account, Spec
+from reporter.spec.models import Account, Delivery, Spec
+
+DEFAULT_SUBJECT = Delivery.model_fields["subject"].default
 
 
 @dataclass(frozen=True)
@@ -91,11 +93,8 @@ def subject(spec: Spec, account: Account, period: Period, *, sandbox: bool) -> s
     from reporter.render.formatting import Formatter
 
     fmt = Formatter(spec.report.locale, spec.report.timezone)
-    pattern = (
-        spec.delivery.subject
-        if spec.delivery
-        else fmt.gettext("{client}: Instagram report {period}")
-    )
+    # the default subject is in the catalogue; a spec's own pattern is not and stays as written
+    pattern = fmt.gettext(spec.delivery.subject if spec.delivery else DEFAULT_SUBJECT)
     text = pattern.format(
         client=spec.report.client,
         account=account.name,

@@ -69,7 +69,11 @@ class Report(_Section):
         "UTC", description="IANA timezone the period is resolved and times shown in."
     )
     locale: str = Field(
-        "en_US", description="Locale for numbers and dates in the report, e.g. `de_DE`."
+        "en_US",
+        description=(
+            "Locale of the report's and e-mail's words, numbers and dates, e.g. `de_DE` "
+            "(words: English, German, French, Spanish; others fall back to English)."
+        ),
     )
     api_version: str = Field(
         "v25.0", description="Graph API version the requests pin, e.g. `v25.0`."
@@ -238,7 +242,7 @@ class Delivery(_Section):
     cc: list[str] = Field(default_factory=list, description="Copy recipients.")
     bcc: list[str] = Field(default_factory=list, description="Blind-copy recipients.")
     subject: str = Field(
-        "{client}: Instagram report {period}",
+        N_("{client}: Instagram report {period}"),  # the default in the report's language
         min_length=1,
         description=(
             "E-mail subject; placeholders `{client}`, `{account}`, `{period}` (as the report "
