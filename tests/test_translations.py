@@ -130,3 +130,24 @@ def test_languages_do_not_leak_between_reports_of_one_process() -> None:
     assert "<h2>Zusammenfassung</h2>" in german
     assert "<h2>Summary</h2>" in english and "Zusammenfassung" not in english
     assert "<h2>Synthèse</h2>" in french
+
+
+def test_the_rollup_speaks_the_report_language() -> None:
+    from reporter.render import rollup
+    from reporter.render.report import make_inputs, render_context
+    from reporter.spec.models import Spec
+
+    data = rs.spec(report={"client": "Acme", "locale": "de_DE"}, rollup={"name": "Gruppe"})
+    raw = data.model_dump()
+    raw["accounts"].append({"id": "17841400000000002", "name": "Acme Berlin", "token_env": "B"})
+    spec = Spec.model_validate(raw)
+    reports = [
+        make_inputs(spec, a, rs.dataset(seed=n), None, catalogue=rs.CATALOGUE, thumbnails={},
+                    now=rs.FETCHED_AT)
+        for n, a in enumerate(spec.accounts, start=1)
+    ]  # fmt: skip
+    values = rollup.build("Gruppe", reports)
+    html = render_context(spec, values, reports[0].period_label, "Gruppe", None).html
+    assert "Gruppe: nach Konto" in html and "Alle 2 Konten" in html
+    assert "Zusammenfassung mehrerer Konten" in html and "Summe von 2 Konten" in html
+    assert "by account" not in html and "All 2 accounts" not in html
