@@ -57,7 +57,7 @@ def test_the_best_post_highlight_names_its_figure_once() -> None:
 
 
 def _audience(html: str) -> str:
-    return html[html.index('<section class="audience">') : html.index('<section class="content">')]
+    return html[html.index('<section class="audience"') : html.index('<section class="content"')]
 
 
 def test_ages_in_natural_order_unknown_last_with_shares() -> None:

@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from support.example import html_only
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "reports.example.toml"
 NOW = "2026-11-03T08:00:00+00:00"
@@ -69,10 +70,17 @@ def test_the_readme_command_shows_progress_on_a_terminal(tmp_path: Path) -> None
     assert "wrote" in out
 
 
+def light_example(tmp: Path) -> Path:
+    """The example writing HTML only: the same fetch, renders and status lines, no PDF."""
+    path = tmp / "example.toml"
+    path.write_text(html_only(EXAMPLE.read_text(encoding="utf-8")), encoding="utf-8")
+    return path
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("verb", ["fetch", "render", "run"])
 def test_off_a_terminal_nothing_is_added(tmp_path: Path, verb: str) -> None:
-    ran = off_terminal([verb, str(EXAMPLE), "--sandbox"], tmp_path)
+    ran = off_terminal([verb, str(light_example(tmp_path)), "--sandbox"], tmp_path)
     assert ran.returncode == 0, ran.stderr
     assert "\r" not in ran.stderr and "\x1b" not in ran.stderr
     assert "fetching (" not in ran.stderr and "rendering 1/" not in ran.stderr
@@ -80,8 +88,9 @@ def test_off_a_terminal_nothing_is_added(tmp_path: Path, verb: str) -> None:
 
 @pytest.mark.slow
 def test_quiet_shows_no_progress_on_a_terminal(tmp_path: Path) -> None:
+    example = light_example(tmp_path)
     status, _, terminal = on_terminal(
-        ["run", str(EXAMPLE), "--sandbox", "--quiet", "--out", str(tmp_path / "out")], tmp_path
+        ["run", str(example), "--sandbox", "--quiet", "--out", str(tmp_path / "out")], tmp_path
     )
     assert status == 0, terminal
     assert "fetching (" not in terminal and "rendering" not in terminal

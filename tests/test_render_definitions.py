@@ -39,7 +39,7 @@ def _notes(tmp: Path) -> tuple[str, list[Unavailable]]:
         catalogue=rs.CATALOGUE, thumbnails={}, out_root=tmp, now=rs.FETCHED_AT,
     )  # fmt: skip
     text = page.read_text(encoding="utf-8")
-    notes = text[text.index('<section class="notes">') :]
+    notes = text[text.index('<section class="notes"') :]
     plain = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", notes)).split())
     return plain, list(current.unavailable)
 

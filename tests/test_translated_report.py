@@ -19,9 +19,9 @@ pytestmark = pytest.mark.slow
 LOCALE = Path(__file__).resolve().parents[1] / "reporter" / "locale"
 
 # Words and phrases of the English PDF (each is in it: checked below) and what each language
-# says instead.
+# says instead (the table of contents' title is set in capitals by the CSS: CONTENTS).
 ENGLISH = [
-    "Summary", "Highlights", "Accounts reached", "compared with", "Top 5 by", "posts", "reels",
+    "Summary", "CONTENTS", "Accounts reached", "compared with", "Top 5 by", "posts", "reels",
     "stories", "Prepared", "followers", "the largest change this period", "started following",
     "Published", "Day by day", "Breakdowns", "Audience", "Content", "Notes",
     "What the figures mean", "Not available", "About the data", "Countries", "Cities", "Women",
@@ -31,16 +31,16 @@ ENGLISH = [
 # The same word in the language (French says "les reels", "les stories", "Audience", "Notes").
 SAME = {"fr_FR": {"reels", "stories", "Audience", "Notes"}, "es_ES": {"reels"}}
 COUNTERPARTS = {
-    "de_DE": ["Zusammenfassung", "Das Wichtigste", "Erreichte Konten", "im Vergleich zum",
+    "de_DE": ["Zusammenfassung", "INHALT", "Erreichte Konten", "im Vergleich zum",
               "Top 5", "Beiträge", "Storys", "Erstellt am", "Follower", "Veröffentlicht",
               "Aufschlüsselungen", "Publikum", "Hinweise", "Was die Zahlen bedeuten",
               "Nicht verfügbar", "Über die Daten", "Länder", "Frauen", "Zeitzone",
               "Tagesdurchschnitt", "Datenschutzschwelle", "Instagram-Bericht", "k. A."],
-    "fr_FR": ["Synthèse", "Points clés", "Comptes touchés", "par rapport à", "publications",
+    "fr_FR": ["Synthèse", "SOMMAIRE", "Comptes touchés", "par rapport à", "publications",
               "Établi le", "abonnés", "Répartitions", "Ce que signifient les chiffres",
               "Non disponible", "À propos des données", "Pays", "Femmes", "Fuseau horaire",
               "Moyenne quotidienne", "seuil de confidentialité", "Rapport Instagram", "n.d."],
-    "es_ES": ["Resumen", "Lo más destacado", "Cuentas alcanzadas", "en comparación con",
+    "es_ES": ["Resumen", "ÍNDICE", "Cuentas alcanzadas", "en comparación con",
               "publicaciones", "historias", "Elaborado el", "seguidores", "Desgloses",
               "Audiencia", "Qué significan las cifras", "No disponible", "Sobre los datos",
               "Países", "Mujeres", "Zona horaria", "Media diaria", "umbral de privacidad",

@@ -46,7 +46,7 @@ def extracted() -> set[str]:
 def test_the_extraction_finds_the_report_the_mail_and_the_metric_catalogues(
     extracted: set[str],
 ) -> None:
-    assert {"Summary", "Highlights", "Hello,", "{count} post", "Instagram report"} <= extracted
+    assert {"Summary", "Contents", "Hello,", "{count} post", "Instagram report"} <= extracted
     assert {"Accounts reached", "Engagement rate", "Follows"} <= extracted  # metrics.toml & co.
     assert len(extracted) > 300
 
@@ -104,10 +104,10 @@ def _html(locale: str) -> str:
 def test_a_message_missing_from_a_catalogue_falls_back_to_english_alone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A German catalogue without "Highlights" and one metric title: those two are English,
+    """A German catalogue without "Contents" and one metric title: those two are English,
     the rest of the report stays German."""
     catalog = _po("de")
-    del catalog["Highlights"]  # type: ignore[attr-defined]
+    del catalog["Contents"]  # type: ignore[attr-defined]
     del catalog["Accounts reached"]  # type: ignore[attr-defined]
     folder = tmp_path / "de" / "LC_MESSAGES"
     folder.mkdir(parents=True)
@@ -119,7 +119,7 @@ def test_a_message_missing_from_a_catalogue_falls_back_to_english_alone(
         html = _html("de_DE")
     finally:
         translations.translations.cache_clear()
-    assert "<h3>Highlights</h3>" in html and "Accounts reached" in html
+    assert '<p class="contents-title">Contents</p>' in html and "Accounts reached" in html
     assert "Zusammenfassung" in html and "Interagierende Konten" in html
     assert "Summary" not in html
 

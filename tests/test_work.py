@@ -5,6 +5,8 @@ killed (`kill -9`) mid-run, every recipient's mail counted: exactly once."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
+import io
 import os
 import signal
 import subprocess
@@ -21,12 +23,14 @@ from support.services import redis_url
 from support.smtp import SmtpServer
 
 from reporter.errors import UsageError
+from reporter.run.log import RunLog
 from reporter.sandbox import Sandbox
+from reporter.spec.models import Account
 from reporter.store.account_lock import account_lock
 from reporter.store.database import Store
 from reporter.store.ledger import ReportKey
 from reporter.work.bundle import MAX_BYTES, pack, unpack
-from reporter.work.dispatch import redacted
+from reporter.work.dispatch import BrokerLost, _collect, redacted
 
 CAFE, GLOBEX = "17841400000000001", "17841400000000004"
 
@@ -115,6 +119,25 @@ def test_one_account_is_fetched_by_one_worker_at_a_time() -> None:
                 order.append("globex")
         other.join(10)
     assert order == ["first", "globex", "second"]
+
+
+def test_a_broker_lost_while_waiting_says_what_is_kept(tmp_path: Path) -> None:
+    class Lost:
+        def ready(self) -> bool:
+            raise ConnectionError("Connection closed by server.")
+
+    log = RunLog(out=io.StringIO(), err=io.StringIO(), total=1, quiet=False, log_file=None,
+                 now=dt.datetime(2026, 11, 3, tzinfo=dt.UTC))  # fmt: skip
+    account = Account(id="1", name="Café", token_env="T")
+    with pytest.raises(BrokerLost) as lost:
+        _collect([(tmp_path / "a.toml", account, Lost())], log, wait=5,
+                 url="redis://:pw@broker:6379/0")  # fmt: skip
+    assert str(lost.value) == (
+        "lost the broker at redis://:***@broker:6379/0 while 1 account(s) were still being "
+        "worked on (ConnectionError: Connection closed by server.): what the workers finished "
+        "is stored and sent; run the same command again once the broker is back: the ledger "
+        "sends nothing twice"
+    )
 
 
 def _worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:

@@ -17,6 +17,7 @@ A metric Meta did not deliver is an ``Unavailable`` with Meta's reason, never a 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -113,10 +114,32 @@ class Dataset:
     timezone: str = "UTC"
     notes: tuple[str, ...] = field(default=())  # run-level remarks (rate limit hit, ...)
 
-    # Queries the renderer and derived metrics use.
+    # Queries the renderer and derived metrics use: a report asks thousands of them (each
+    # media's figures), so they look up an index built on the first one, not every observation.
+
+    @functools.cached_property
+    def _by_object(self) -> dict[tuple[str, str], tuple[Observation, ...]]:
+        index: dict[tuple[str, str], list[Observation]] = {}
+        for o in self.observations:
+            index.setdefault((o.object_id, o.metric), []).append(o)
+        return {key: tuple(found) for key, found in index.items()}
+
+    @functools.cached_property
+    def _unavailable_by_object(self) -> dict[tuple[str, str], Unavailable]:
+        index: dict[tuple[str, str], Unavailable] = {}
+        for u in self.unavailable:
+            index.setdefault((u.object_id, u.metric), u)  # the first, as a scan would find
+        return index
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (to a render worker) without the indexes: they are rebuilt there."""
+        state = dict(self.__dict__)
+        state.pop("_by_object", None)
+        state.pop("_unavailable_by_object", None)
+        return state
 
     def for_object(self, object_id: str, metric: str) -> Iterator[Observation]:
-        return (o for o in self.observations if o.object_id == object_id and o.metric == metric)
+        return iter(self._by_object.get((object_id, metric), ()))
 
     def total(self, object_id: str, metric: str) -> float | None:
         """The single undimensioned total of ``metric`` for an object, or None."""
@@ -149,9 +172,7 @@ class Dataset:
         return min(s[0] for s in spans), max(s[1] for s in spans)
 
     def reason_unavailable(self, object_id: str, metric: str) -> Unavailable | None:
-        return next(
-            (u for u in self.unavailable if u.object_id == object_id and u.metric == metric), None
-        )
+        return self._unavailable_by_object.get((object_id, metric))
 
     # Lossless JSON.
 

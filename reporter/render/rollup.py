@@ -94,6 +94,7 @@ def build(name: str, reports: Sequence[Inputs]) -> dict[str, Any]:
         "content": None,
         "campaigns": (),
         "history": None,
+        "contents": (),
         "rollup": Rollup(name, table, tuple(r.account.name for r in reports)),
         "sections": [n for n in first.spec.report.sections if n in ("summary", "notes")],
         "notes": Notes(tuple(notes.metric_notes(first)), (), tuple(data_notes)),

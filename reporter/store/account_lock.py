@@ -32,7 +32,6 @@ def account_lock(location: Location, account_id: str) -> Iterator[None]:
         connection = engine.connect()
         connection.execute(text("SELECT pg_advisory_lock(hashtextextended(:key, 0))"), {"key": key})
     except SQLAlchemyError as error:
-        engine.dispose()
         raise StoreError(
             f"the store {shown(location)} cannot be reached to lock account {account_id} "
             f"({type(error).__name__}); check that the server runs, then run again"
@@ -44,5 +43,4 @@ def account_lock(location: Location, account_id: str) -> Iterator[None]:
             connection.execute(
                 text("SELECT pg_advisory_unlock(hashtextextended(:key, 0))"), {"key": key}
             )
-            connection.close()
-        engine.dispose()
+            connection.close()  # back to the store's engine, kept for the process (engine.py)

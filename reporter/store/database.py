@@ -31,7 +31,15 @@ from sqlalchemy import Connection, Engine, func, select, text
 from reporter.store import tables as t
 from reporter.store.archive import ArchivedRender, ArchiveMixin
 from reporter.store.datasets import STORIES, DatasetMixin, iso
-from reporter.store.engine import Location, is_url, postgres_engine, shown, sqlite_engine
+from reporter.store.engine import (
+    Location,
+    is_url,
+    postgres_engine,
+    release,
+    shown,
+    sqlite_engine,
+    transaction,
+)
 from reporter.store.faults import store_error
 from reporter.store.ledger import LedgerMixin
 from reporter.store.lock import StoreBusy, StoreError
@@ -106,7 +114,7 @@ class Store(UnitsMixin, DatasetMixin, ArchiveMixin, LedgerMixin, ReviewMixin, Us
 
     def close(self) -> None:
         with self._mutex:
-            self._engine.dispose()
+            release(self._engine)
             if self._lock_fd is not None:
                 os.close(self._lock_fd)
                 self._lock_fd = None
@@ -120,12 +128,12 @@ class Store(UnitsMixin, DatasetMixin, ArchiveMixin, LedgerMixin, ReviewMixin, Us
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[Connection]:
         """One write transaction (``BEGIN IMMEDIATE`` on SQLite), committed or rolled back."""
-        with self._mutex, self._engine.connect().execution_options(write=True) as db, db.begin():
+        with self._mutex, transaction(self._engine, write=True) as db:
             yield db
 
     @contextlib.contextmanager
     def _read(self) -> Iterator[Connection]:
-        with self._mutex, self._engine.connect() as db:
+        with self._mutex, transaction(self._engine, write=False) as db:
             yield db
 
     # --- thumbnails ----------------------------------------------------------------------------
@@ -203,7 +211,7 @@ def _migrated(location: Location, engine: Engine, schema: str | None = None) -> 
         with _Guard(location):
             return migrate(engine, schema=schema)
     except BaseException:
-        engine.dispose()
+        release(engine)
         raise
 
 
@@ -221,6 +229,6 @@ def _create(path: Path) -> Migrated:
         finally:
             raw.close()
     finally:
-        engine.dispose()
+        release(engine)
     os.replace(temp, path)
     return made

@@ -11,11 +11,15 @@ restarted server costs one reconnection rather than the run.
 
 from __future__ import annotations
 
+import contextlib
 import re
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import StaticPool
 
@@ -60,26 +64,49 @@ def shown(location: Location) -> str:
 
 
 def sqlite_engine(path: Path | None) -> Engine:
-    """An engine on ``path`` (None: a store in memory, for reading one that does not exist)."""
-    url = f"sqlite:///{path}" if path is not None else "sqlite://"
-    engine = create_engine(
-        url,
-        poolclass=StaticPool,
-        connect_args={"check_same_thread": False, "timeout": 30},
+    """The engine on ``path`` (None: a store in memory, for reading one that does not exist)."""
+
+    def connect() -> sqlite3.Connection:
+        db = sqlite3.connect(path or ":memory:", check_same_thread=False, timeout=30)
+        db.isolation_level = None  # transactions are ours: see transaction()
+        db.execute("PRAGMA busy_timeout = 30000")
+        db.execute("PRAGMA foreign_keys = ON")
+        return db
+
+    return _kept(
+        f"sqlite:{path or ':memory:'}",
+        lambda: create_engine("sqlite://", creator=connect, poolclass=StaticPool),
     )
 
-    @event.listens_for(engine, "connect")
-    def _connect(dbapi: Any, record: object) -> None:
-        dbapi.isolation_level = None  # transactions are ours: see _begin
-        dbapi.execute("PRAGMA busy_timeout = 30000")
-        dbapi.execute("PRAGMA foreign_keys = ON")
 
-    @event.listens_for(engine, "begin")
-    def _begin(connection: Any) -> None:
-        write = connection.get_execution_options().get("write", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+# One engine per store for the life of the process, as SQLAlchemy means engines to be: a store
+# that is closed gives its connections back (release), its engine stays. An engine let go is
+# collected some time later, and SQLAlchemy drops its listeners in a weakref callback, where
+# Python swallows what a signal handler raises (SIGTERM's Terminated, errors.py): the run went
+# on. Kept engines are never collected.
+_ENGINES: dict[str, Engine] = {}
+_ENGINES_LOCK = threading.Lock()
 
-    return engine
+
+def _kept(key: str, make: Callable[[], Engine]) -> Engine:
+    with _ENGINES_LOCK:
+        if (found := _ENGINES.get(key)) is None:
+            found = _ENGINES[key] = make()
+        return found
+
+
+def release(engine: Engine) -> None:
+    """Close the engine's idle connections (all of a closed store's); it can connect again."""
+    engine.pool.dispose()
+
+
+@contextlib.contextmanager
+def transaction(engine: Engine, *, write: bool) -> Iterator[Connection]:
+    """One transaction, committed or rolled back; on SQLite a writer's is ``BEGIN IMMEDIATE``."""
+    with engine.connect() as db, db.begin():
+        if db.dialect.name == "sqlite":
+            db.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        yield db
 
 
 def postgres_engine(location: str) -> tuple[Engine, str | None]:
@@ -92,5 +119,10 @@ def postgres_engine(location: str) -> tuple[Engine, str | None]:
                 f"the store {shown(location)}: schema={schema}: use letters, digits and _ only"
             )
         args["options"] = f"-csearch_path={schema}"
-    engine = create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=8, connect_args=args)
-    return engine, schema
+
+    def make() -> Engine:
+        return create_engine(
+            url, pool_pre_ping=True, pool_size=4, max_overflow=8, connect_args=args
+        )
+
+    return _kept(location, make), schema

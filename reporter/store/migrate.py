@@ -10,13 +10,13 @@ serialises hosts that start at once with an advisory lock), so a store is never 
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, inspect, text
 
+from reporter.store.engine import transaction
 from reporter.store.lock import StoreError
 from reporter.store.schema import MIGRATIONS
 
@@ -40,8 +40,8 @@ class Migrated:
         return self.before != self.after
 
 
-@functools.cache
 def _config() -> Config:
+    """A new one each time: it carries the connection of one migration."""
     from alembic.config import Config
 
     config = Config()
@@ -63,11 +63,12 @@ def alembic_head() -> str | None:
 def migrate(engine: Engine, *, schema: str | None = None) -> Migrated:
     """Upgrade the store behind ``engine`` to the newest revision; what it was and is.
     ``schema`` (PostgreSQL): the schema the tables live in, created if missing."""
-    with engine.connect().execution_options(write=True) as db, db.begin():
+    with transaction(engine, write=True) as db:
         if db.dialect.name == "postgresql":
             db.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_LOCK_KEY})")
-            if schema is not None:  # a checked name (engine.py)
-                db.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+            exists = text("SELECT 1 FROM pg_namespace WHERE nspname = :name")
+            if schema is not None and db.execute(exists, {"name": schema}).first() is None:
+                db.exec_driver_sql(f'CREATE SCHEMA "{schema}"')  # a checked name (engine.py)
         before = _legacy(db) if db.dialect.name == "sqlite" else None
         current = _current(db)
         if before is None:

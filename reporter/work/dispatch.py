@@ -34,6 +34,16 @@ class BrokerUnreachable(ReporterError):
         )
 
 
+class BrokerLost(ReporterError):
+    def __init__(self, url: str, error: BaseException, waiting: int) -> None:
+        super().__init__(
+            f"lost the broker at {redacted(url)} while {waiting} account(s) were still being "
+            f"worked on ({type(error).__name__}: {error}): what the workers finished is stored "
+            "and sent; run the same command again once the broker is back: the ledger sends "
+            "nothing twice"
+        )
+
+
 def redacted(url: str) -> str:
     """The URL without its password."""
     parts = urlsplit(url)
@@ -71,7 +81,7 @@ def run_distributed(paths: Sequence[Path], *, options: RunOptions, world: World)
             for _, _, result in pending:
                 result.revoke()
         raise BrokerUnreachable(url, error) from None
-    status = _collect(pending, log, wait=settings.broker_wait)
+    status = _collect(pending, log, wait=settings.broker_wait, url=url)
     log.finish(time.monotonic() - started)
     bad = any(line.kind in BAD for line in log.lines)
     return max(status, int(ExitStatus.FAILED if bad else ExitStatus.OK))
@@ -101,14 +111,19 @@ def _chosen(account: Account, chosen: Sequence[str]) -> bool:
     return account.id in chosen or account.name.casefold() in {c.casefold() for c in chosen}
 
 
-def _collect(pending: list[tuple[Path, Account, Any]], log: RunLog, *, wait: float) -> int:
+def _collect(
+    pending: list[tuple[Path, Account, Any]], log: RunLog, *, wait: float, url: str
+) -> int:
     """Each account's lines as its task finishes; the worst status of them."""
     status = int(ExitStatus.OK)
     deadline = time.monotonic() + wait
     done = 0
     while pending:
         log.progress(f"{done} of {done + len(pending)} accounts done by the workers")
-        ready = [item for item in pending if item[2].ready()]
+        try:
+            ready = [item for item in pending if item[2].ready()]
+        except Exception as error:  # the result backend's connection: redis', AMQP's errors
+            raise BrokerLost(url, error, len(pending)) from None
         if not ready:
             if time.monotonic() > deadline:
                 for path, account, _ in pending:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -84,3 +85,18 @@ def run_example(root: Path) -> ExampleRun:
     ran = Ran(done.returncode, done.stdout, done.stderr, done.stdout + done.stderr)
     loaded = json.loads(modules.read_text(encoding="utf-8")) if modules.exists() else []
     return ExampleRun(ran, out, root / "home", frozenset(loaded))
+
+
+def html_only(spec: str, *, first_account_only: bool = False) -> str:
+    """The example spec's text writing HTML only (no PDF, so no [delivery], which needs one):
+    for the tests of what a run says or computes rather than of its PDFs, which cost most of
+    a run. ``first_account_only``: Acme's report alone."""
+    head, delivery = spec.split("\n[delivery]\n")
+    rest = delivery[delivery.find("\n[") :] if "\n[" in delivery else ""
+    spec = re.sub(r"(?m)^formats = \[.*$", 'formats = ["html"]', head, count=1) + rest
+    assert 'formats = ["html"]' in spec and "[delivery]" not in spec
+    if first_account_only:  # the second [[accounts]] table, up to the next table
+        start = spec.index("[[accounts]]", spec.index("[[accounts]]") + 1)
+        spec = spec[:start] + spec[spec.index("\n[", start) + 1 :]
+        assert spec.count("[[accounts]]") == 1
+    return spec

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reporter.dataset import MediaItem
-from reporter.render.inert import post_link
 from reporter.render.model import Cell, Table
-from reporter.render.sections.content import count_words, excerpt, kind, top_rows
+from reporter.render.sections.content import count_words, post_cell, top_rows
 from reporter.spec.models import Campaign
 from reporter.spec.selection import chosen
 
@@ -127,14 +126,8 @@ def _table(
     fmt = inputs.fmt
     rows = []
     for item in posts:
-        day = fmt.short_date(fmt.local(item.timestamp).date())
         cells = [
-            Cell(
-                f"{day} · {kind(inputs, item)}",
-                item.timestamp.isoformat(),
-                detail=excerpt(item.caption, 70),
-                link=post_link(item.permalink),
-            ),
+            post_cell(inputs, item),
             Cell(item.caption or "", item.caption or ""),
             Cell(item.permalink or "", item.permalink or ""),
         ]

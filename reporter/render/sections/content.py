@@ -164,16 +164,22 @@ def _table(inputs: Inputs, product_type: str, items: list[MediaItem]) -> Table:
     )
 
 
-def _row(inputs: Inputs, item: MediaItem, metrics: Sequence[str]) -> tuple[Cell, ...]:
+def post_cell(inputs: Inputs, item: MediaItem) -> Cell:
+    """A table's first cell for a post: its day and kind, a caption excerpt, its link."""
     fmt = inputs.fmt
     day = fmt.short_date(fmt.local(item.timestamp).date())
+    return Cell(
+        f"{day} · {kind(inputs, item)}",
+        item.timestamp.isoformat(),
+        detail=excerpt(item.caption, 70),
+        link=post_link(item.permalink),
+    )
+
+
+def _row(inputs: Inputs, item: MediaItem, metrics: Sequence[str]) -> tuple[Cell, ...]:
+    fmt = inputs.fmt
     cells = [
-        Cell(
-            f"{day} · {kind(inputs, item)}",
-            item.timestamp.isoformat(),
-            detail=excerpt(item.caption, 70),
-            link=post_link(item.permalink),
-        ),
+        post_cell(inputs, item),
         Cell(kind(inputs, item)),
         Cell(item.caption or "", item.caption or ""),
         Cell(item.permalink or "", item.permalink or ""),

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from reporter.dataset import Dataset, meta_days, totals
 from reporter.render.model import Cell, Highlight, Kpi, Table, Trend
+from reporter.render.sections import goals
 from reporter.render.sections.content import count_words
 from reporter.render.sections.trends import label
 
@@ -26,6 +27,7 @@ class Summary:
     comparison: str | None
     fetched: str = ""  # when the data was fetched: a report says how fresh its figures are
     table: Table | None = None  # the KPI figures, raw, for the CSV (the cards show them)
+    brief: tuple[str, ...] = ()  # the executive summary: the period in three to five sentences
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,42 @@ def build(inputs: Inputs) -> Summary:
     fetched = inputs.fmt.datetime(inputs.current.fetched_at)
     highlights = tuple(_highlights(inputs, figures))
     table = kpi_table(inputs, [(f.metric, f.current, f.previous) for f in figures], kpis)
-    return Summary(kpis, highlights, inputs.comparison_label, fetched, table)
+    brief = _brief(inputs, highlights, goals.build(inputs) if inputs.spec.goals else ())
+    return Summary(kpis, highlights, inputs.comparison_label, fetched, table, brief)
+
+
+GOOD = ("reached", "kept", "on_track")
+
+
+def _brief(
+    inputs: Inputs, highlights: tuple[Highlight, ...], targets: tuple[goals.Goal, ...]
+) -> tuple[str, ...]:
+    """The executive summary: the largest move, the best post, followers, goals, activity (at
+    most five sentences, each built from the data)."""
+    order = ("largest_change", "best_media", "followers")
+    sentences = [h.text for kind in order for h in highlights if h.kind == kind]
+    known = [g for g in targets if g.status != "unknown"]
+    if known:
+        good = [g for g in known if g.status in GOOD]
+        _ = inputs.fmt.gettext
+        if len(good) == len(known):
+            if len(known) == 1:
+                sentences.append(_("The goal is met or on track."))
+            elif len(known) == 2:
+                sentences.append(_("Both goals are met or on track."))
+            else:
+                sentences.append(
+                    _("All {count} goals are met or on track.").format(count=len(known))
+                )
+        else:
+            rest = "; ".join(f"{g.title} {g.status_text}" for g in known if g.status not in GOOD)
+            sentences.append(
+                _("Goals: {good} of {total} met or on track; {rest}.").format(
+                    good=len(good), total=len(known), rest=rest
+                )
+            )
+    sentences += [h.text for h in highlights if h.kind == "activity"]
+    return tuple(sentences[:5])
 
 
 def kpi_table(
