@@ -14,9 +14,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from reporter.dataset import Dataset, Dimensions, Observation
+from reporter.words import N_
 
 _DAY = dt.timedelta(days=1)
-_NO_DATA = "Meta returned no value for this period."
+_NO_DATA = N_("Meta returned no value for this period.")
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,9 @@ def account_total(
     if series:
         return Total(
             None,
-            reason="Meta gave only daily values; unique accounts of several days cannot be added.",
+            reason=N_(
+                "Meta gave only daily values; unique accounts of several days cannot be added."
+            ),
             source="none",
         )
     return Total(None, reason=unavailable_reason(ds, account, metric), source="none")

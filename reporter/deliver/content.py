@@ -25,7 +25,9 @@ from reporter.errors import ReporterError, UsageError
 from reporter.periods import Period
 from reporter.render.inert import printable
 from reporter.render.model import Kpi
-from reporter.spec.models import Account, Spec
+from reporter.spec.models import Account, Delivery, Spec
+
+DEFAULT_SUBJECT = Delivery.model_fields["subject"].default
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ def headline(
     branding = inputs.branding
     page = summary.build(inputs)
     return Headline(
-        title=spec.report.title,
+        title=inputs.report_title,
         client=spec.report.client,
         account=account.name,
         period=inputs.period_label,
@@ -90,11 +92,13 @@ def subject(spec: Spec, account: Account, period: Period, *, sandbox: bool) -> s
     ("October 2026", in the report's locale), not the file names' 2026-10."""
     from reporter.render.formatting import Formatter
 
-    pattern = spec.delivery.subject if spec.delivery else "{client}: Instagram report {period}"
+    fmt = Formatter(spec.report.locale, spec.report.timezone)
+    # the default subject is in the catalogue; a spec's own pattern is not and stays as written
+    pattern = fmt.gettext(spec.delivery.subject if spec.delivery else DEFAULT_SUBJECT)
     text = pattern.format(
         client=spec.report.client,
         account=account.name,
-        period=Formatter(spec.report.locale, spec.report.timezone).period(period),
+        period=fmt.period(period),
         year=f"{period.since:%Y}",
         month=f"{period.since:%m}",
     )
@@ -118,7 +122,11 @@ def compose(
     spec_dir: Path,
     sandbox: bool = False,
 ) -> Body:
-    """Subject, text and HTML of one report's e-mail."""
+    """Subject, text and HTML of one report's e-mail, in the report's language."""
+    from reporter.render.translations import template_callables, translations
+
+    tr = translations(spec.report.locale)
+    words = template_callables(tr)
     values: dict[str, Any] = {
         "client": figures.client,
         "account": figures.account,
@@ -140,9 +148,13 @@ def compose(
                 "period, comparison, title, kpis, kpi.<metric> and highlights"
             ) from None
     else:
-        intro = _packaged().get_template("greeting.txt.j2").render(values).strip()
+        intro = _packaged().get_template("greeting.txt.j2").render(values, **words).strip()
     if sandbox:
-        intro = "This report was made from the sandbox: its figures are simulated.\n\n" + intro
+        intro = (
+            tr.gettext("This report was made from the sandbox: its figures are simulated.")
+            + "\n\n"
+            + intro
+        )
     name = attachment_name(account, period)
     common = {
         **values,
@@ -152,6 +164,7 @@ def compose(
         "author": figures.author,
         "color": figures.color,
         "lang": figures.lang,
+        **words,
     }
     return Body(
         subject=subject(spec, account, period, sandbox=sandbox),
@@ -172,15 +185,17 @@ def check_message_template(spec: Spec, spec_dir: Path) -> None:
 
 @functools.lru_cache(maxsize=1)
 def _packaged() -> jinja2.Environment:
+    from reporter.render import translations
     from reporter.render.environment import packaged_root
 
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(packaged_root() / "email"),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",)),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    return translations.install(env)  # compose() passes the report's gettext in the context
 
 
 class MessageTemplateError(ReporterError):

@@ -25,6 +25,7 @@ from reporter.render.sections import (
     summary,
     trends,
 )
+from reporter.render.translations import N_, template_callables
 
 SectionBuilder = Callable[[Inputs], Any]
 
@@ -59,6 +60,7 @@ def build(
     context: dict[str, Any] = {name: None for name, _ in SECTIONS}
     context |= {
         "fmt": inputs.fmt,
+        **template_callables(inputs.fmt.translations),  # gettext, _, ngettext: the report's words
         "brand": inputs.branding,
         "report": inputs.spec.report,
         "period": inputs.period_label,
@@ -69,24 +71,26 @@ def build(
     context["sections"] = [name for name, _ in sections if name != "cover"]
     for name, builder in sections:
         context[name] = builder(inputs)
-    context["contents"] = contents(context, context["sections"])
+    context["contents"] = contents(context, context["sections"], inputs.fmt.gettext)
     return context
 
 
 # The sections with a heading of their own, as the table of contents lists them (goals and
 # commentary sit in the summary).
 TITLES = {
-    "summary": "Summary",
-    "trends": "Trends",
-    "breakdowns": "Breakdowns",
-    "audience": "Audience",
-    "content": "Content",
-    "campaigns": "Campaigns",
-    "notes": "Notes",
+    "summary": N_("Summary"),
+    "trends": N_("Trends"),
+    "breakdowns": N_("Breakdowns"),
+    "audience": N_("Audience"),
+    "content": N_("Content"),
+    "campaigns": N_("Campaigns"),
+    "notes": N_("Notes"),
 }
 
 
-def contents(values: dict[str, Any], names: Sequence[str]) -> list[tuple[str, str]]:
+def contents(
+    values: dict[str, Any], names: Sequence[str], gettext: Callable[[str], str] = str
+) -> list[tuple[str, str]]:
     """(section, title) of each section the report shows, in its order."""
     found: list[tuple[str, str]] = []
     for name in names:
@@ -94,5 +98,5 @@ def contents(values: dict[str, Any], names: Sequence[str]) -> list[tuple[str, st
         if name == "history" and value:
             found.append((name, value.title))
         elif name in TITLES and (value or name in ("summary", "notes")):
-            found.append((name, TITLES[name]))
+            found.append((name, gettext(TITLES[name])))
     return found

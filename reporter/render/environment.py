@@ -22,6 +22,8 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from reporter.render import translations
+
 ENTRY = "report.html.j2"
 DEFAULT = "default"
 
@@ -64,6 +66,7 @@ def environment(user_folder: Path | None = None) -> jinja2.Environment:
         lstrip_blocks=True,
         auto_reload=False,
     )
+    translations.install(env)  # each render's context brings its report's language
     env.filters["css_font"] = css_font_family
     env.filters["direction"] = direction
     return env

@@ -15,8 +15,9 @@ from zoneinfo import ZoneInfo
 from babel import Locale, dates, numbers, units
 
 from reporter.periods import Period
+from reporter.render.translations import N_, translations
 
-NA = "n/a"
+NA = N_("n/a")
 MINUS = "\u2212"
 
 
@@ -25,6 +26,23 @@ class Formatter:
         self.locale = Locale.parse(locale)
         self.tz = ZoneInfo(timezone)
         self._locale_minus = numbers.get_minus_sign_symbol(self.locale)
+        self.translations = translations(locale)  # the report's words (English if none)
+        self.na = self.gettext(NA)  # a figure Meta did not give: n/a, k. A., n.d., n/d
+
+    # --- words ---------------------------------------------------------------------------------
+
+    def gettext(self, message: str) -> str:
+        """A sentence or word in the report's language (English when the catalogue lacks it)."""
+        # gettext("") is the catalogue's header, never an empty reason
+        return self.translations.gettext(message) if message else message
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        return self.translations.ngettext(singular, plural, count)
+
+    def in_sentence(self, title: str) -> str:
+        """A metric's title inside a sentence: "most accounts reached" (en, fr, es), but German
+        nouns keep their capital ("die meisten Erreichten Konten" → "Aufrufe" stays "Aufrufe")."""
+        return title if self.locale.language == "de" else title.lower()
 
     # --- numbers -------------------------------------------------------------------------------
 
@@ -36,7 +54,7 @@ class Formatter:
     def number(self, value: float | None, digits: int = 0) -> str:
         """A full figure for tables: 12,345 (en) or 12.345 (de); −44 with a minus sign."""
         if value is None or math.isnan(value):
-            return NA
+            return self.na
         if digits == 0:
             return self._minus(numbers.format_decimal(round(value), locale=self.locale))
         pattern = "#,##0." + "0" * digits
@@ -49,7 +67,7 @@ class Formatter:
         minutes. Figures under ``below`` stay full (cards: 9,876); chart axes pass 1,000 so that
         one axis never mixes 5,000 and 10k."""
         if value is None or math.isnan(value):
-            return NA
+            return self.na
         if abs(value) < below:
             return self.number(value)
         form: Literal["short", "long"] = "long" if abs(value) >= 999_950 else "short"
@@ -62,7 +80,7 @@ class Formatter:
     def signed(self, value: float | None) -> str:
         """A change with its sign: +1,234 / −56."""
         if value is None:
-            return NA
+            return self.na
         text = self.number(abs(value))
         if round(value) == 0:
             return text
@@ -71,7 +89,7 @@ class Formatter:
     def percent(self, ratio: float | None, digits: int = 1) -> str:
         """A share: 0.123 → 12.3% (en), 12,3 % (de)."""
         if ratio is None or math.isnan(ratio):
-            return NA
+            return self.na
         # The locale's own pattern (de: "12,3 %"), with a fixed number of decimals.
         pattern = numbers.parse_pattern(self.locale.percent_formats[None].pattern)
         pattern.frac_prec = (digits, digits)
@@ -79,7 +97,7 @@ class Formatter:
 
     def signed_percent(self, ratio: float | None) -> str:
         if ratio is None:
-            return NA
+            return self.na
         text = self.percent(abs(ratio))
         if round(abs(ratio) * 1000) == 0:
             return text
@@ -88,7 +106,7 @@ class Formatter:
     def duration(self, milliseconds: float | None) -> str:
         """A watch time in the unit that reads best: 12.4 sec, 3.5 min, 152.3 hr."""
         if milliseconds is None or math.isnan(milliseconds):
-            return NA
+            return self.na
         seconds = milliseconds / 1000
         if seconds < 60:
             value, unit = seconds, "duration-second"
@@ -107,7 +125,7 @@ class Formatter:
         if unit == "seconds":
             return self.duration(None if value is None else value * 1000)
         if unit == "percent":
-            return NA if value is None else self.percent(value / 100)
+            return self.na if value is None else self.percent(value / 100)
         if unit == "ratio":
             return self.percent(value)
         if unit == "number" and value is not None and abs(value) < 10_000:

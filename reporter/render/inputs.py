@@ -51,9 +51,9 @@ class Inputs:
 
     def title(self, scope: Scope, name: str) -> str:
         if (definition := self.definition(scope, name)) is not None:
-            return definition.title
+            return self.fmt.gettext(definition.title)
         metric = self.metric(scope, name)
-        return metric.title if metric else name.replace("_", " ").capitalize()
+        return self.fmt.gettext(metric.title) if metric else name.replace("_", " ").capitalize()
 
     def unit(self, scope: Scope, name: str) -> str:
         if (definition := self.definition(scope, name)) is not None:
@@ -102,6 +102,11 @@ class Inputs:
         if self.definition("media", name) is not None:
             return self.evaluator(self.current).media(name, item).value
         return self.current.total(item.id, name)
+
+    @property
+    def report_title(self) -> str:
+        """``report.title``; the default ("Instagram report") in the report's language."""
+        return self.fmt.gettext(self.spec.report.title)
 
     @property
     def period_label(self) -> str:

@@ -134,7 +134,8 @@ def render_context(
     return Rendered(
         html=html,
         tables=tuple(collect_tables(values)),
-        title=f"{spec.report.title}: {name}, {period_label}",
+        title=f"{values['cover'].title if values.get('cover') else spec.report.title}: {name}, "
+        f"{period_label}",
         template_folders=environment.template_folders(user_folder),
         user_folder=user_folder,
     )

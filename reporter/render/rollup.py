@@ -17,8 +17,9 @@ from reporter.render.inputs import Inputs
 from reporter.render.model import Cell, Kpi, NoteItem, Notes, Table
 from reporter.render.sections import cover as cover_section
 from reporter.render.sections import notes, summary
+from reporter.render.translations import N_, template_callables
 
-ROLLUP_NOTE = (
+ROLLUP_NOTE = N_(
     "Totals add up only figures Meta allows adding (views, interactions, likes and other "
     "counts). Accounts reached and accounts engaged count unique accounts: someone reached by "
     "two of the accounts counts once in each, so they are never summed across accounts; they "
@@ -40,7 +41,7 @@ def build(name: str, reports: Sequence[Inputs]) -> dict[str, Any]:
     summed = [m for m in metrics if first.additive("account", m)]
     kpis = tuple(_kpi(reports, m) for m in summed)
     cover = cover_section.Cover(
-        title=first.spec.report.title,
+        title=first.report_title,
         client=first.spec.report.client,
         account_name=name,
         handles=", ".join("@" + r.current.account.username for r in reports),
@@ -51,27 +52,32 @@ def build(name: str, reports: Sequence[Inputs]) -> dict[str, Any]:
         author=first.branding.author,
         prepared=first.fmt.date(first.now),
         followers=None,
-        sample=cover_section.SAMPLE if first.simulated else None,
+        sample=first.fmt.gettext(cover_section.SAMPLE) if first.simulated else None,
     )
+    _ = first.fmt.gettext
     fetched = min(r.current.fetched_at for r in reports)
     lead = summary.Summary(
         kpis,
         (),
         first.comparison_label,
         first.fmt.datetime(fetched)
-        + (" (the earliest of the accounts)" if len(reports) > 1 else ""),
+        + (" (" + _("the earliest of the accounts") + ")" if len(reports) > 1 else ""),
     )
     table = _table(reports, metrics)
     data_notes = [
-        NoteItem("Roll-up", ROLLUP_NOTE),
-        NoteItem("Accounts", ", ".join(r.account.name for r in reports) + "."),
+        NoteItem(_("Roll-up"), _(ROLLUP_NOTE)),
+        NoteItem(_("Accounts"), ", ".join(r.account.name for r in reports) + "."),
         *[
-            NoteItem(r.account.name, f"Fetched on {r.fmt.datetime(r.current.fetched_at)}.")
+            NoteItem(
+                r.account.name,
+                _("Fetched on {moment}.").format(moment=r.fmt.datetime(r.current.fetched_at)),
+            )
             for r in reports
         ],
     ]
     return {
         "fmt": first.fmt,
+        **template_callables(first.fmt.translations),
         "brand": first.branding,
         "report": first.spec.report,
         "period": first.period_label,
@@ -102,10 +108,12 @@ def _kpi(reports: Sequence[Inputs], metric: str) -> Kpi:
     current = [r.account_total(r.current, metric) for r in reports]
     missing = [r.account.name for r, t in zip(reports, current, strict=True) if t.value is None]
     if missing:
-        return Kpi(metric, title, "n/a", "n/a", False, reason=f"n/a for {', '.join(missing)}.")
+        reason = fmt.gettext("n/a for {accounts}.").format(accounts=", ".join(missing))
+        return Kpi(metric, title, fmt.na, fmt.na, False, reason=reason)
     value = sum(t.value or 0 for t in current)
+    coverage = fmt.gettext("sum of {count} accounts").format(count=len(reports))
     kpi = Kpi(metric, title, fmt.value(value, unit, compact=True), fmt.value(value, unit), True,
-              coverage=f"sum of {len(reports)} accounts")  # fmt: skip
+              coverage=coverage)  # fmt: skip
     before = [r.account_total(r.previous, metric).value if r.previous else None for r in reports]
     if first.comparison_label is None or any(v is None for v in before):
         return kpi
@@ -117,7 +125,7 @@ def _kpi(reports: Sequence[Inputs], metric: str) -> Kpi:
         kpi,
         previous=fmt.value(previous, unit, compact=True),
         delta=fmt.signed(delta),
-        delta_percent=fmt.signed_percent(ratio) if ratio is not None else "new",
+        delta_percent=fmt.signed_percent(ratio) if ratio is not None else fmt.gettext("new"),
         trend="up" if (delta or 0) > 0 else "down" if (delta or 0) < 0 else "flat",
     )
 
@@ -144,17 +152,18 @@ def _table(reports: Sequence[Inputs], metrics: list[str]) -> Table:
         if first.definition("account", metric) is not None:
             cells.append(Cell("—", "", numeric=True))
         elif not first.additive("account", metric):
-            cells.append(Cell("not summed", "", numeric=True))
+            cells.append(Cell(fmt.gettext("not summed"), "", numeric=True))
         elif any(v is None for v in values):
-            cells.append(Cell("n/a", "", numeric=True))
+            cells.append(Cell(fmt.na, "", numeric=True))
         else:
             total = sum(v or 0 for v in values)
             cells.append(Cell(fmt.value(total, unit), total, numeric=True))
         rows.append(tuple(cells))
-    columns = ("", *(r.account.name for r in reports), f"All {len(reports)} accounts")
+    every = fmt.gettext("All {count} accounts").format(count=len(reports))
+    columns = ("", *(r.account.name for r in reports), every)
     return Table(
         "rollup_accounts",
-        "By account",
+        fmt.gettext("By account"),
         columns,
         tuple(rows),
         numeric=(False, *([True] * (len(reports) + 1))),

@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from reporter.periods import Comparison, TimeframeName
+from reporter.words import N_
 
 ProductType = Literal["FEED", "REELS", "STORY"]
 OutputFormat = Literal["html", "pdf", "csv"]
@@ -43,7 +44,9 @@ class DateRange(_Section):
 
 class Report(_Section):
     title: str = Field(
-        "Instagram report", min_length=1, description="Title on the cover and in the PDF metadata."
+        N_("Instagram report"),  # the default is translated in the report's language
+        min_length=1,
+        description="Title on the cover and in the PDF metadata.",
     )
     client: str = Field(min_length=1, description="Client name shown on the cover.")
     timeframe: TimeframeName | DateRange = Field(
@@ -66,7 +69,11 @@ class Report(_Section):
         "UTC", description="IANA timezone the period is resolved and times shown in."
     )
     locale: str = Field(
-        "en_US", description="Locale for numbers and dates in the report, e.g. `de_DE`."
+        "en_US",
+        description=(
+            "Locale of the report's and e-mail's words, numbers and dates, e.g. `de_DE` "
+            "(words: English, German, French, Spanish; others fall back to English)."
+        ),
     )
     api_version: str = Field(
         "v25.0", description="Graph API version the requests pin, e.g. `v25.0`."
@@ -235,7 +242,7 @@ class Delivery(_Section):
     cc: list[str] = Field(default_factory=list, description="Copy recipients.")
     bcc: list[str] = Field(default_factory=list, description="Blind-copy recipients.")
     subject: str = Field(
-        "{client}: Instagram report {period}",
+        N_("{client}: Instagram report {period}"),  # the default in the report's language
         min_length=1,
         description=(
             "E-mail subject; placeholders `{client}`, `{account}`, `{period}` (as the report "

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from reporter.dataset import Observation, totals
 from reporter.render.model import Cell, Table
 from reporter.render.sections.trends import BREAKDOWN_TITLES, label
+from reporter.render.translations import N_
 
 if TYPE_CHECKING:
     from reporter.render.inputs import Inputs
@@ -20,7 +21,7 @@ TOP_PLACES = 8  # countries and cities: the largest; the CSV has all Meta gave
 UNKNOWN = {"U", "UNKNOWN", "UNDEFINED"}
 # Meta keeps demographics for the last 30 days only (timeframe this_month / this_week):
 # https://developers.facebook.com/docs/instagram-platform/api-reference/instagram-user/insights
-PAST_MONTH = (
+PAST_MONTH = N_(
     "Meta keeps audience demographics for the last 30 days only, so those of {period} are no "
     "longer available. Reports made in the first days after a month ends show them."
 )
@@ -79,8 +80,8 @@ def _why_none(inputs: Inputs, metric: str) -> str:
     if ds.reason_unavailable(ds.account.id, metric) is None:
         fetched = inputs.fmt.local(ds.fetched_at).date()
         if (fetched - ds.until).days > 2:
-            return PAST_MONTH.format(period=inputs.period_label)
-    return totals.unavailable_reason(ds, ds.account.id, metric)
+            return inputs.fmt.gettext(PAST_MONTH).format(period=inputs.period_label)
+    return inputs.fmt.gettext(totals.unavailable_reason(ds, ds.account.id, metric))
 
 
 def age_order(value: str) -> tuple[int, int, str]:
@@ -103,7 +104,8 @@ def _demographic(
     limit = TOP_PLACES if key in ("country", "city") else None
     shown = ordered[:limit] if limit else ordered
     largest = max((v for _, v in shown), default=0.0)
-    title = BREAKDOWN_TITLES.get(key, key)
+    _ = fmt.gettext
+    title = _(BREAKDOWN_TITLES.get(key, key))
     rows = tuple(
         Share(
             label(inputs, key, k[0], metric),
@@ -116,7 +118,7 @@ def _demographic(
     table = Table(
         f"audience_{metric}_{key}",
         title,
-        ("", "Value", "Share"),
+        ("", _("Value"), _("Share")),
         tuple(
             (
                 Cell(label(inputs, key, k[0], metric), k[0]),
@@ -130,7 +132,9 @@ def _demographic(
     )  # fmt: skip
     note = ""
     if limit and len(ordered) > limit:
-        note = f"The {fmt.number(limit)} largest of {fmt.number(len(ordered))}."
+        note = _("The {count} largest of {total}.").format(
+            count=fmt.number(limit), total=fmt.number(len(ordered))
+        )
     return Demographic(table.key, title, rows, table, note)
 
 
@@ -148,8 +152,8 @@ def _age_gender(inputs: Inputs, metric: str, observations: list[Observation]) ->
     )  # fmt: skip
     return Table(
         f"audience_{metric}_age_gender",
-        "Age and gender",
-        ("Age", *(label(inputs, "gender", g) for g in genders)),
+        inputs.fmt.gettext("Age and gender"),
+        (inputs.fmt.gettext("Age"), *(label(inputs, "gender", g) for g in genders)),
         rows,
         numeric=(False, *([True] * len(genders))),
     )

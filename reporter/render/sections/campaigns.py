@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from reporter.dataset import MediaItem
 from reporter.render.model import Cell, Table
-from reporter.render.sections.content import post_cell, top_rows
+from reporter.render.sections.content import count_words, post_cell, top_rows
 from reporter.spec.models import Campaign
 from reporter.spec.selection import chosen
 
@@ -38,8 +38,9 @@ def build(inputs: Inputs) -> tuple[CampaignView, ...]:
     for index, campaign in enumerate(media.campaigns):
         posts = sorted(chosen(campaign, wanted, inputs.spec.report.timezone),
                        key=lambda m: m.timestamp)  # fmt: skip
-        noun = "post" if len(posts) == 1 else "posts"
-        heading = f"Campaign {campaign.name}: {inputs.fmt.number(len(posts))} {noun}"
+        heading = inputs.fmt.gettext("Campaign {name}: {what}").format(
+            name=campaign.name, what=count_words(inputs, "FEED", len(posts))
+        )
         metrics = _metrics(inputs, {p.product_type for p in posts})
         totals = []
         for metric in metrics:
@@ -51,7 +52,11 @@ def build(inputs: Inputs) -> tuple[CampaignView, ...]:
                 text = inputs.fmt.value(sum(values), unit)
                 if len(values) < len(posts):  # Meta gave it for some posts only: say of which
                     text += (
-                        f" ({inputs.fmt.number(len(values))} of {inputs.fmt.number(len(posts))})"
+                        " ("
+                        + inputs.fmt.gettext("{part} of {whole}").format(
+                            part=inputs.fmt.number(len(values)), whole=inputs.fmt.number(len(posts))
+                        )
+                        + ")"
                     )
                 totals.append((inputs.title("media", metric), text))
         views.append(
@@ -88,22 +93,30 @@ def _metrics(inputs: Inputs, product_types: set[str]) -> list[str]:
 
 
 def _criteria(inputs: Inputs, campaign: Campaign) -> str:
+    fmt = inputs.fmt
+    _ = fmt.gettext
     parts = []
     if campaign.hashtags:
-        parts.append("posts with " + ", ".join(campaign.hashtags))
+        parts.append(_("posts with {tags}").format(tags=", ".join(campaign.hashtags)))
     if campaign.caption:
-        parts.append("captions mentioning " + ", ".join(f"“{c}”" for c in campaign.caption))
+        words = ", ".join(f"“{c}”" for c in campaign.caption)
+        parts.append(_("captions mentioning {words}").format(words=words))
     if campaign.media:
         count = len(campaign.media)
-        parts.append(f"{inputs.fmt.number(count)} chosen post{'s' if count != 1 else ''}")
-    text = " or ".join(parts) or "every post"
-    fmt = inputs.fmt
+        parts.append(
+            fmt.ngettext("{count} chosen post", "{count} chosen posts", count).format(
+                count=fmt.number(count)
+            )
+        )
+    text = f" {_('or')} ".join(parts) or _("every post")
     if campaign.since and campaign.until:
-        text += f", published {fmt.interval(campaign.since, campaign.until)}"
+        text += ", " + _("published {days}").format(
+            days=fmt.interval(campaign.since, campaign.until)
+        )
     elif campaign.since:
-        text += f", published from {fmt.date(campaign.since)}"
+        text += ", " + _("published from {day}").format(day=fmt.date(campaign.since))
     elif campaign.until:
-        text += f", published until {fmt.date(campaign.until)}"
+        text += ", " + _("published until {day}").format(day=fmt.date(campaign.until))
     return text[0].upper() + text[1:] + "."
 
 
@@ -122,11 +135,12 @@ def _table(
             value = inputs.media_value(item, metric)
             cells.append(Cell(fmt.value(value, inputs.unit("media", metric)), value, numeric=True))
         rows.append(tuple(cells))
-    top, note = top_rows(inputs, posts, rows, "posts")
+    top, note = top_rows(inputs, posts, rows, "FEED")
+    _ = fmt.gettext
     return Table(
         key,
-        f"Campaign {name}",
-        ("Post", "Caption", "Link", *(inputs.title("media", m) for m in metrics)),
+        _("Campaign {name}").format(name=name),
+        (_("Post"), _("Caption"), _("Link"), *(inputs.title("media", m) for m in metrics)),
         tuple(rows),
         numeric=(False, False, False, *([True] * len(metrics))),
         hidden=(False, True, True, *([False] * len(metrics))),

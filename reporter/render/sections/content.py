@@ -12,20 +12,31 @@ from reporter.derived.ranking import top_posts
 from reporter.render import images
 from reporter.render.inert import post_link
 from reporter.render.model import Cell, MediaCard, Table
+from reporter.render.translations import N_
 
 if TYPE_CHECKING:
     from reporter.render.inputs import Inputs
 
 CAPTION_CHARS = 90  # a card in a two-column grid: two lines
 TYPE_NAMES = {
-    ("FEED", "IMAGE"): "Photo",
-    ("FEED", "VIDEO"): "Video",
-    ("FEED", "CAROUSEL_ALBUM"): "Carousel",
-    ("REELS", "VIDEO"): "Reel",
-    ("STORY", "IMAGE"): "Story",
-    ("STORY", "VIDEO"): "Story",
+    ("FEED", "IMAGE"): N_("Photo"),
+    ("FEED", "VIDEO"): N_("Video"),
+    ("FEED", "CAROUSEL_ALBUM"): N_("Carousel"),
+    ("REELS", "VIDEO"): N_("Reel"),
+    ("STORY", "IMAGE"): N_("Story"),
+    ("STORY", "VIDEO"): N_("Story"),
 }
-SECTION_TITLES = {"FEED": "Posts", "REELS": "Reels", "STORY": "Stories"}
+SECTION_TITLES = {"FEED": N_("Posts"), "REELS": N_("Reels"), "STORY": N_("Stories")}
+
+
+def count_words(inputs: Inputs, product_type: str, count: int) -> str:
+    """``12 posts``, ``1 reel``, in the report's language."""
+    fmt, number = inputs.fmt, inputs.fmt.number(count)
+    if product_type == "REELS":
+        return fmt.ngettext("{count} reel", "{count} reels", count).format(count=number)
+    if product_type == "STORY":
+        return fmt.ngettext("{count} story", "{count} stories", count).format(count=number)
+    return fmt.ngettext("{count} post", "{count} posts", count).format(count=number)
 
 
 @dataclass(frozen=True)
@@ -35,10 +46,13 @@ class Content:
     tables: tuple[Table, ...]  # one per product type with media, stories last
     counts: tuple[tuple[str, str], ...]  # (section title, count) for the overview line
     empty: bool
+    listing: str = ""  # the counts in words: "5 posts, 3 reels"
+    rank_words: str = ""  # the ranking metric's title inside a sentence ("views"; de: "Aufrufe")
 
 
-def kind(item: MediaItem) -> str:
-    return TYPE_NAMES.get((item.product_type, item.media_type), item.product_type.title())
+def kind(inputs: Inputs, item: MediaItem) -> str:
+    name = TYPE_NAMES.get((item.product_type, item.media_type))
+    return inputs.fmt.gettext(name) if name else item.product_type.title()
 
 
 def excerpt(caption: str | None, limit: int = CAPTION_CHARS) -> str:
@@ -60,16 +74,19 @@ def build(inputs: Inputs) -> Content | None:
         _table(inputs, product_type, [m for m in items if m.product_type == product_type])
         for product_type in media.product_types
     )
+    numbers = [(pt, sum(1 for m in items if m.product_type == pt)) for pt in media.product_types]
     counts = tuple(
-        (SECTION_TITLES[pt], inputs.fmt.number(sum(1 for m in items if m.product_type == pt)))
-        for pt in media.product_types
+        (inputs.fmt.gettext(SECTION_TITLES[pt]), inputs.fmt.number(n)) for pt, n in numbers
     )
+    rank_title = inputs.title("media", media.rank_by)
     return Content(
-        rank_title=inputs.title("media", media.rank_by),
+        rank_title=rank_title,
         top=tuple(_top(inputs, items)),
         tables=tuple(t for t in tables if t.rows),
         counts=counts,
         empty=not items,
+        listing=", ".join(count_words(inputs, pt, n) for pt, n in numbers),
+        rank_words=inputs.fmt.in_sentence(rank_title),
     )
 
 
@@ -99,7 +116,7 @@ def _top(inputs: Inputs, items: Sequence[MediaItem]) -> list[MediaCard]:
             MediaCard(
                 id=item.id,
                 rank=rank,
-                product_type=kind(item),
+                product_type=kind(inputs, item),
                 date=inputs.fmt.date(item.timestamp),
                 caption=excerpt(item.caption),
                 thumbnail=picture or images.PLACEHOLDER,
@@ -123,22 +140,20 @@ def _metrics_for(inputs: Inputs, product_type: str) -> list[str]:
 
 
 def _table(inputs: Inputs, product_type: str, items: list[MediaItem]) -> Table:
-    fmt = inputs.fmt
+    _ = inputs.fmt.gettext
     metrics = _metrics_for(inputs, product_type)
-    columns = ("Post", "Type", "Caption", "Link", *(inputs.title("media", m) for m in metrics))
+    columns = (_("Post"), _("Type"), _("Caption"), _("Link"),
+               *(inputs.title("media", m) for m in metrics))  # fmt: skip
     rows = [_row(inputs, item, metrics) for item in items]
-    from reporter.render.sections.summary import PRODUCT_NOUNS
-
-    one, many = PRODUCT_NOUNS.get(product_type, ("post", "posts"))
-    noun = one if len(items) == 1 else many
-    top, note = top_rows(inputs, items, rows, many)
-    label = f"Total, {'all ' if top is not None else ''}{fmt.number(len(items))} {noun}"
+    top, note = top_rows(inputs, items, rows, product_type)
+    what = count_words(inputs, product_type, len(items))
+    label = (_("Total, all {what}") if top is not None else _("Total, {what}")).format(what=what)
     footer: list[Cell] = [Cell(label), Cell(""), Cell(""), Cell("")]
     for metric in metrics:
         footer.append(_total_cell(inputs, items, metric))
     return Table(
         f"media_{product_type}",
-        SECTION_TITLES.get(product_type, product_type),
+        _(SECTION_TITLES.get(product_type, product_type)),
         columns,
         tuple(rows),
         footer=tuple(footer),
@@ -154,7 +169,7 @@ def post_cell(inputs: Inputs, item: MediaItem) -> Cell:
     fmt = inputs.fmt
     day = fmt.short_date(fmt.local(item.timestamp).date())
     return Cell(
-        f"{day} · {kind(item)}",
+        f"{day} · {kind(inputs, item)}",
         item.timestamp.isoformat(),
         detail=excerpt(item.caption, 70),
         link=post_link(item.permalink),
@@ -165,7 +180,7 @@ def _row(inputs: Inputs, item: MediaItem, metrics: Sequence[str]) -> tuple[Cell,
     fmt = inputs.fmt
     cells = [
         post_cell(inputs, item),
-        Cell(kind(item)),
+        Cell(kind(inputs, item)),
         Cell(item.caption or "", item.caption or ""),
         Cell(item.permalink or "", item.permalink or ""),
     ]
@@ -176,7 +191,7 @@ def _row(inputs: Inputs, item: MediaItem, metrics: Sequence[str]) -> tuple[Cell,
 
 
 def top_rows(
-    inputs: Inputs, items: Sequence[MediaItem], rows: Sequence[tuple[Cell, ...]], noun: str
+    inputs: Inputs, items: Sequence[MediaItem], rows: Sequence[tuple[Cell, ...]], product_type: str
 ) -> tuple[tuple[tuple[Cell, ...], ...] | None, str]:
     """The rows a per-post table shows when ``media.table_rows`` is fewer than its posts (one
     row per item, in order): the highest by ``rank_by``, posts without a value last; and the
@@ -193,10 +208,14 @@ def top_rows(
         return (value is None, -(value or 0.0), items[index].timestamp.isoformat())
 
     chosen = sorted(range(len(items)), key=key)[:limit]
-    metric = inputs.title("media", rank_by).lower()
-    note = f"The {fmt.number(limit)} {noun} with the most {metric}."
+    metric = fmt.in_sentence(inputs.title("media", rank_by))
+    note = fmt.gettext("The {what} with the most {metric}.").format(
+        what=count_words(inputs, product_type, limit), metric=metric
+    )
     if "csv" in inputs.spec.output.formats:
-        note += f" Full list of all {fmt.number(len(items))} {noun} in the accompanying CSV file."
+        note += " " + fmt.gettext("Full list of all {what} in the accompanying CSV file.").format(
+            what=count_words(inputs, product_type, len(items))
+        )
     return tuple(rows[i] for i in chosen), note
 
 

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from reporter.render import images
 from reporter.render.inputs import Inputs
+from reporter.render.translations import N_
 
-SAMPLE = "Sample report — simulated figures, not your account's data"
+SAMPLE = N_("Sample report — simulated figures, not your account's data")
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ def build(inputs: Inputs) -> Cover:
     info = inputs.current.account
     picture = images.data_uri(inputs.thumbnails.get("profile"))
     return Cover(
-        title=inputs.spec.report.title,
+        title=inputs.report_title,
         client=inputs.spec.report.client,
         account_name=inputs.account.name or info.name,
         handles=f"@{info.username}",
@@ -40,7 +41,7 @@ def build(inputs: Inputs) -> Cover:
         logo=inputs.logo,
         author=inputs.branding.author,
         prepared=inputs.fmt.date(inputs.now),
-        sample=SAMPLE if inputs.simulated else None,
+        sample=inputs.fmt.gettext(SAMPLE) if inputs.simulated else None,
         followers=(
             inputs.fmt.number(info.followers_count) if info.followers_count is not None else None
         ),

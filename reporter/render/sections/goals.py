@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from reporter.render.translations import N_
 from reporter.spec.check_derived import goal_target
 
 if TYPE_CHECKING:
@@ -19,13 +20,13 @@ if TYPE_CHECKING:
 
 Status = Literal["reached", "kept", "on_track", "behind", "missed", "over", "unknown"]
 STATUS_TEXT = {
-    "reached": "reached",
-    "kept": "kept under",
-    "on_track": "on track",
-    "behind": "behind",
-    "missed": "not reached",
-    "over": "over the limit",
-    "unknown": "n/a",
+    "reached": N_("reached"),
+    "kept": N_("kept under"),
+    "on_track": N_("on track"),
+    "behind": N_("behind"),
+    "missed": N_("not reached"),
+    "over": N_("over the limit"),
+    "unknown": N_("n/a"),
 }
 
 
@@ -53,15 +54,18 @@ def _goal(inputs: Inputs, name: str, raw: float | str) -> Goal:
     shown_target = ("≤ " if target.at_most else "") + fmt.value(target.value, unit)
     total = inputs.account_total(inputs.current, name)
     if total.value is None:
-        return Goal(name, title, "n/a", shown_target, "n/a", "unknown", "n/a", 0.0,
-                    note=total.reason or "")  # fmt: skip
+        na = fmt.na
+        return Goal(name, title, na, shown_target, na, "unknown", na, 0.0,
+                    note=fmt.gettext(total.reason) if total.reason else "")  # fmt: skip
     share = total.value / target.value if target.value else None
     ds = inputs.current
     days = (ds.until - ds.since).days + 1
     elapsed = min(days, max(0, (fmt.local(ds.fetched_at).date() - ds.since).days))
     pace = elapsed / days
     running_count = unit == "count" and 0 < elapsed < days
-    note = f"{elapsed} of {days} days elapsed ({fmt.percent(pace)} of the period)"
+    note = fmt.gettext("{elapsed} of {days} days elapsed ({share} of the period)").format(
+        elapsed=elapsed, days=days, share=fmt.percent(pace)
+    )
     if target.at_most:
         status = _ceiling(total.value, target.value, share, pace, running_count=running_count)
     else:
@@ -71,9 +75,9 @@ def _goal(inputs: Inputs, name: str, raw: float | str) -> Goal:
         title=title,
         value=fmt.value(total.value, unit),
         target=shown_target,
-        reached=fmt.percent(share) if share is not None else "n/a",
+        reached=fmt.percent(share) if share is not None else fmt.na,
         status=status,
-        status_text=STATUS_TEXT[status],
+        status_text=fmt.gettext(STATUS_TEXT[status]),
         bar=max(0.0, min(1.0, share if share is not None else 1.0)),
         note=note if running_count and status in ("on_track", "behind") else "",
     )

@@ -14,19 +14,20 @@ from typing import TYPE_CHECKING
 from reporter.dataset.history import METRICS, Month
 from reporter.render import charts
 from reporter.render.model import Cell, Chart, Table
+from reporter.render.translations import N_
 
 if TYPE_CHECKING:
     from reporter.render.inputs import Inputs
 
 TITLES = {
-    "followers": "Followers",
-    "reach": "Accounts reached",
-    "views": "Views",
-    "total_interactions": "Interactions",
-    "posts": "Posts",
+    "followers": N_("Followers"),
+    "reach": N_("Accounts reached"),
+    "views": N_("Views"),
+    "total_interactions": N_("Interactions"),
+    "posts": N_("Posts"),
 }
-BEFORE = "Before reporting began"
-MISSING = "No report was made for this month"
+BEFORE = N_("Before reporting began")
+MISSING = N_("No report was made for this month")
 
 
 @dataclass(frozen=True)
@@ -44,17 +45,18 @@ def build(inputs: Inputs) -> History | None:
     if len(known) < 2:
         return None
     fmt = inputs.fmt
+    _ = fmt.gettext
     first = next(i for i, m in enumerate(months) if not m.gap)
     rows = []
     for index, month in enumerate(months):
         label = fmt.period(month.period)
         if month.gap:
-            reason = BEFORE if index < first else (month.gap or MISSING)
+            reason = _(BEFORE) if index < first else _(month.gap or MISSING)
             rows.append((Cell(label, month.period.label, detail=reason),
-                         *[Cell("—", "", numeric=True) for _ in METRICS]))  # fmt: skip
+                         *[Cell("—", "", numeric=True) for __ in METRICS]))  # fmt: skip
             continue
         cells = [Cell(label, month.period.label)]
-        for (key, _), value in zip(METRICS, month.values, strict=True):
+        for (key, __), value in zip(METRICS, month.values, strict=True):
             text = fmt.number(value) if value is not None else "—"
             if key in month.partial:
                 text += "*"
@@ -62,23 +64,25 @@ def build(inputs: Inputs) -> History | None:
         rows.append(tuple(cells))
     table = Table(
         "history",
-        "Month by month",
-        ("Month", *(TITLES[key] for key, _ in METRICS)),
+        _("Month by month"),
+        (_("Month"), *(_(TITLES[key]) for key, __ in METRICS)),
         tuple(rows),
         numeric=(False, *([True] * len(METRICS))),
     )
     notes = []
     if any(m.partial for m in known):
         notes.append(
-            "* Instagram counts accounts reached over at most 30 days: for a 31-day month the "
-            "figure covers 30 of its days."
+            _(
+                "* Instagram counts accounts reached over at most 30 days: for a 31-day month "
+                "the figure covers 30 of its days."
+            )
         )
     if any(m.values[0] is None for m in known):
         notes.append(
-            "Follower counts are those of each month's report; a month without one has none."
+            _("Follower counts are those of each month's report; a month without one has none.")
         )
     return History(
-        title=f"The last {len(months)} months",
+        title=_("The last {count} months").format(count=len(months)),
         lead=_lead(inputs, months),
         chart=_chart(inputs, months),
         table=table,
@@ -95,37 +99,52 @@ def _chart(inputs: Inputs, months: tuple[Month, ...]) -> Chart | None:
     views, reach = _series(months, "views"), _series(months, "reach")
     if sum(v is not None for v in views) < 2:
         return None
+    _ = inputs.fmt.gettext
     svg = charts.line(
-        "Views and accounts reached, month by month",
+        _("Views and accounts reached, month by month"),
         [inputs.fmt.short_month(m.period.since) for m in months],
         views,
         reach,
-        current_name=TITLES["views"],
-        previous_name=TITLES["reach"],
+        current_name=_(TITLES["views"]),
+        previous_name=_(TITLES["reach"]),
         theme=inputs.theme,
         tick_every=1,
     )
-    caption = "Months without figures are gaps in the line." if any(m.gap for m in months) else ""
-    return Chart("Views and accounts reached", svg, caption)
+    gaps = any(m.gap for m in months)
+    caption = _("Months without figures are gaps in the line.") if gaps else ""
+    return Chart(_("Views and accounts reached"), svg, caption)
 
 
 def _lead(inputs: Inputs, months: tuple[Month, ...]) -> str:
     """One sentence: how this month's views compare with the average of the months before."""
+    fmt = inputs.fmt
     views = _series(months, "views")
     now, before = views[-1], [v for v in views[:-1] if v is not None]
+    plain = fmt.gettext("Month by month, from the figures of each month's report.")
     if now is None or not before:
-        return "Month by month, from the figures of each month's report."
+        return plain
     average = sum(before) / len(before)
     if average <= 0:
-        return "Month by month, from the figures of each month's report."
-    change = now / average - 1
-    months_word = f"{len(before)} month{'s' * (len(before) != 1)}"
+        return plain
+    change, count = now / average - 1, len(before)
     if abs(change) < 0.05:
-        return (
-            f"Views in {inputs.period_label} were close to the average of the {months_word} before."
+        pattern = fmt.ngettext(
+            "Views in {period} were close to the average of the month before.",
+            "Views in {period} were close to the average of the {count} months before.",
+            count,
         )
-    direction = "above" if change > 0 else "below"
-    return (
-        f"Views in {inputs.period_label} were {inputs.fmt.percent(abs(change), 0)} {direction} "
-        f"the average of the {months_word} before."
+    elif change > 0:
+        pattern = fmt.ngettext(
+            "Views in {period} were {share} above the average of the month before.",
+            "Views in {period} were {share} above the average of the {count} months before.",
+            count,
+        )
+    else:
+        pattern = fmt.ngettext(
+            "Views in {period} were {share} below the average of the month before.",
+            "Views in {period} were {share} below the average of the {count} months before.",
+            count,
+        )
+    return pattern.format(
+        period=inputs.period_label, share=fmt.percent(abs(change), 0), count=count
     )

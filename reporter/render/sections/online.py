@@ -49,12 +49,13 @@ def _best(averages: dict[int, float], n: int = BEST) -> list[tuple[int, float]]:
 
 def block(inputs: Inputs, metric: str) -> Block:
     fmt, ds = inputs.fmt, inputs.current
+    _ = fmt.gettext
     key = f"online_{metric}"
-    title = "When your followers are online"
+    title = _("When your followers are online")
     days = hourly(ds, metric)
     if not days:
         reason = totals.unavailable_reason(ds, ds.account.id, metric)
-        return Block(key, title, None, None, unavailable=reason)
+        return Block(key, title, None, None, unavailable=_(reason))
     by_weekday: dict[int, dict[dt.date, dict[int, float]]] = defaultdict(dict)
     for day, hours in days.items():
         by_weekday[day.weekday()][day] = hours
@@ -64,7 +65,7 @@ def block(inputs: Inputs, metric: str) -> Block:
         rows.append(
             (
                 Cell(fmt.weekday(weekday), weekday),
-                Cell(", ".join(fmt.hour(h) for h, _ in best), best[0][0]),
+                Cell(", ".join(fmt.hour(h) for h, __ in best), best[0][0]),
                 Cell(fmt.number(best[0][1]), round(best[0][1], 1), numeric=True),
                 Cell(fmt.number(len(by_weekday[weekday])), len(by_weekday[weekday]), numeric=True),
             )
@@ -72,21 +73,31 @@ def block(inputs: Inputs, metric: str) -> Block:
     table = Table(
         key,
         title,
-        ("Weekday", "Busiest hours", "Followers online at the busiest hour", "Days"),
+        (_("Weekday"), _("Busiest hours"), _("Followers online at the busiest hour"), _("Days")),
         tuple(rows),
         numeric=(False, False, True, True),
     )
     overall = _best(_averages(days))
     hour, value = overall[0]
     first, last = min(days), max(days)
-    then = " and ".join(fmt.hour(h) for h, _ in overall[1:])
+    then = f" {_('and')} ".join(fmt.hour(h) for h, __ in overall[1:])
+    most = {"hour": fmt.hour(hour), "value": fmt.number(value), "then": then}
+    if then:
+        note = _("Most followers were online at {hour} (on average {value}), then {then}.")
+    else:
+        note = _("Most followers were online at {hour} (on average {value}).")
     note = (
-        f"Most followers were online at {fmt.hour(hour)} (on average {fmt.number(value)})"
-        + (f", then {then}" if then else "")
-        + f". Averages of each hour over the {len(days)} day{'s' if len(days) != 1 else ''} "
-        f"Instagram reported ({fmt.month_day_interval(first, last)}; it keeps the last 30 days), "
-        "hours as Instagram reports them. Hours are not added up: the same followers are online "
-        "in several hours."
+        note.format(**most)
+        + " "
+        + fmt.ngettext(
+            "Averages of each hour over the {count} day Instagram reported ({days}; it keeps the "
+            "last 30 days), hours as Instagram reports them. Hours are not added up: the same "
+            "followers are online in several hours.",
+            "Averages of each hour over the {count} days Instagram reported ({days}; it keeps the "
+            "last 30 days), hours as Instagram reports them. Hours are not added up: the same "
+            "followers are online in several hours.",
+            len(days),
+        ).format(count=len(days), days=fmt.month_day_interval(first, last))
     )
     return Block(key, title, _heatmap(inputs, title, by_weekday), table, note=note)
 
@@ -103,7 +114,7 @@ def _heatmap(
         grid.append([averages.get(hour) for hour in range(24)])
     svg = charts.responsive(
         lambda width: charts.heatmap(
-            f"{title}: followers online by weekday and hour",
+            fmt.gettext("{title}: followers online by weekday and hour").format(title=title),
             [fmt.weekday(d) for d in range(7)],
             [fmt.hour(h) for h in range(24)],
             grid,
@@ -111,5 +122,7 @@ def _heatmap(
             width=width,
         )
     )
-    caption = "The darker the cell, the more followers were online; an empty cell: no figure."
+    caption = fmt.gettext(
+        "The darker the cell, the more followers were online; an empty cell: no figure."
+    )
     return Chart(title, svg, caption, wide=True)

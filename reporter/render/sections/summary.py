@@ -6,22 +6,18 @@ growth, publishing activity); when the data for one is missing, it is left out, 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reporter.dataset import Dataset, meta_days, totals
 from reporter.render.model import Cell, Highlight, Kpi, Table, Trend
 from reporter.render.sections import goals
+from reporter.render.sections.content import count_words
 from reporter.render.sections.trends import label
 
 if TYPE_CHECKING:
     from reporter.render.inputs import Inputs
-
-PRODUCT_NOUNS = {
-    "FEED": ("post", "posts"),
-    "REELS": ("reel", "reels"),
-    "STORY": ("story", "stories"),
-}
 
 
 @dataclass(frozen=True)
@@ -47,14 +43,16 @@ def build(inputs: Inputs) -> Summary:
     fetched = inputs.fmt.datetime(inputs.current.fetched_at)
     highlights = tuple(_highlights(inputs, figures))
     table = kpi_table(inputs, [(f.metric, f.current, f.previous) for f in figures], kpis)
-    brief = _brief(highlights, goals.build(inputs) if inputs.spec.goals else ())
+    brief = _brief(inputs, highlights, goals.build(inputs) if inputs.spec.goals else ())
     return Summary(kpis, highlights, inputs.comparison_label, fetched, table, brief)
 
 
 GOOD = ("reached", "kept", "on_track")
 
 
-def _brief(highlights: tuple[Highlight, ...], targets: tuple[goals.Goal, ...]) -> tuple[str, ...]:
+def _brief(
+    inputs: Inputs, highlights: tuple[Highlight, ...], targets: tuple[goals.Goal, ...]
+) -> tuple[str, ...]:
     """The executive summary: the largest move, the best post, followers, goals, activity (at
     most five sentences, each built from the data)."""
     order = ("largest_change", "best_media", "followers")
@@ -62,14 +60,23 @@ def _brief(highlights: tuple[Highlight, ...], targets: tuple[goals.Goal, ...]) -
     known = [g for g in targets if g.status != "unknown"]
     if known:
         good = [g for g in known if g.status in GOOD]
+        _ = inputs.fmt.gettext
         if len(good) == len(known):
-            many = "Both goals are" if len(known) == 2 else f"All {len(known)} goals are"
-            sentences.append(
-                "The goal is met or on track." if len(known) == 1 else f"{many} met or on track."
-            )
+            if len(known) == 1:
+                sentences.append(_("The goal is met or on track."))
+            elif len(known) == 2:
+                sentences.append(_("Both goals are met or on track."))
+            else:
+                sentences.append(
+                    _("All {count} goals are met or on track.").format(count=len(known))
+                )
         else:
             rest = "; ".join(f"{g.title} {g.status_text}" for g in known if g.status not in GOOD)
-            sentences.append(f"Goals: {len(good)} of {len(known)} met or on track; {rest}.")
+            sentences.append(
+                _("Goals: {good} of {total} met or on track; {rest}.").format(
+                    good=len(good), total=len(known), rest=rest
+                )
+            )
     sentences += [h.text for h in highlights if h.kind == "activity"]
     return tuple(sentences[:5])
 
@@ -100,10 +107,31 @@ def kpi_table(
                 Cell(kpi.coverage or kpi.reason),
             )
         )
-    period = inputs.period_label
-    columns = ("", period, inputs.comparison_label or "comparison", "change", "change (fraction)",
-               "note")  # fmt: skip
-    return Table("kpis", "Summary", columns, tuple(rows))
+    period, _ = inputs.period_label, inputs.fmt.gettext
+    columns = ("", period, inputs.comparison_label or _("comparison"), _("change"),
+               _("change (fraction)"), _("note"))  # fmt: skip
+    return Table("kpis", _("Summary"), columns, tuple(rows))
+
+
+_SAMPLE = re.compile(r"^(\d+)(?: of (\d+))? (post|posts|reel|reels|story|stories)$")
+_SAMPLE_TYPES = {"post": "FEED", "reel": "REELS", "story": "STORY"}
+
+
+def sample_words(inputs: Inputs, sample: str) -> str:
+    """The derived stage's "12 posts" / "11 of 12 reels" (derived/evaluate.py) in the report's
+    language; any other text through the catalogue as it is."""
+    found = _SAMPLE.match(sample)
+    if found is None:
+        return inputs.fmt.gettext(sample)
+    noun = found.group(3)
+    product = _SAMPLE_TYPES.get(noun.rstrip("s").replace("storie", "story"), "FEED")
+    whole = int(found.group(2) or found.group(1))
+    what = count_words(inputs, product, whole)
+    if found.group(2) is None:
+        return what
+    return inputs.fmt.gettext("{part} of {whole}").format(
+        part=inputs.fmt.number(int(found.group(1))), whole=what
+    )
 
 
 def _raw(value: float | None) -> float | str:
@@ -133,15 +161,22 @@ def _trend(delta: float | None) -> Trend:
 
 def _kpi(inputs: Inputs, figure: _Figure) -> Kpi:
     fmt, unit = inputs.fmt, inputs.unit("account", figure.metric)
+    _ = fmt.gettext
     title = inputs.title("account", figure.metric)
     cur = figure.current
     if cur.value is None:
-        return Kpi(figure.metric, title, "n/a", "n/a", False, reason=cur.reason or "")
+        return Kpi(
+            figure.metric, title, fmt.na, fmt.na, False, reason=_(cur.reason) if cur.reason else ""
+        )
     definition = inputs.definition("account", figure.metric)
     if definition is not None and definition.kind == "best_time":
         return _best_time_kpi(inputs, figure.metric, title)
     sample = inputs.derived_value(inputs.current, figure.metric).sample if definition else ""
-    coverage = f"from {sample}" if sample else _coverage(inputs, cur.coverage)
+    coverage = (
+        _("from {sample}").format(sample=sample_words(inputs, sample))
+        if sample
+        else _coverage(inputs, cur.coverage)
+    )
     kpi = Kpi(
         figure.metric,
         title,
@@ -154,10 +189,11 @@ def _kpi(inputs: Inputs, figure: _Figure) -> Kpi:
         kpi = _parts_kpi(inputs, figure.metric, kpi)
     prev = figure.previous
     if prev is None:
-        note = "No comparison period." if inputs.comparison is None else "No comparison data."
+        note = _("No comparison period.") if inputs.comparison is None else _("No comparison data.")
         return _replace(kpi, comparison_note=note)
     if prev.value is None:
-        return _replace(kpi, comparison_note=f"{inputs.comparison_label}: n/a. {prev.reason}")
+        note = f"{inputs.comparison_label}: {fmt.na}. {_(prev.reason or '')}".strip()
+        return _replace(kpi, comparison_note=note)
     delta, ratio = change(cur.value, prev.value)
     return _replace(
         kpi,
@@ -166,12 +202,12 @@ def _kpi(inputs: Inputs, figure: _Figure) -> Kpi:
         delta_percent=(
             fmt.signed_percent(ratio)
             if ratio is not None
-            else "new"
+            else _("new")
             if not prev.value
             else _signed(inputs, delta, unit)
         ),
         trend=_trend(delta),
-        comparison_note=_coverage(inputs, prev.coverage, prefix="comparison "),
+        comparison_note=_coverage(inputs, prev.coverage, comparison=True),
     )
 
 
@@ -186,7 +222,9 @@ def _parts_kpi(inputs: Inputs, name: str, kpi: Kpi) -> Kpi:
         f"{label(inputs, metric.required_breakdown, part, name)} {fmt.number(parts.get(part, 0))}"
         for part in metric.net
     ]
-    text = ", ".join(words) + f", net {fmt.signed(total.value)}"
+    text = (
+        ", ".join(words) + ", " + fmt.gettext("net {change}").format(change=fmt.signed(total.value))
+    )
     coverage = f"{text}. {kpi.coverage}" if kpi.coverage else text
     return _replace(kpi, value=fmt.signed(total.value), full_value=text, coverage=coverage)
 
@@ -197,7 +235,8 @@ def _signed(inputs: Inputs, delta: float | None, unit: str) -> str:
         return inputs.fmt.signed(delta)
     sign = "+" if delta > 0 else "−" if delta < 0 else ""
     if unit == "ratio":
-        return sign + inputs.fmt.number(abs(delta) * 100, digits=1) + " pts"
+        points = inputs.fmt.number(abs(delta) * 100, digits=1)
+        return sign + inputs.fmt.gettext("{points} pts").format(points=points)
     return sign + inputs.fmt.value(abs(delta), unit)
 
 
@@ -205,11 +244,11 @@ def best_time_text(inputs: Inputs, ds: Dataset, name: str) -> tuple[str, str]:
     """(slot, sample) of a best-weekday or best-hour metric, in the report's language."""
     got = inputs.derived_value(ds, name)
     if got.value is None:
-        return "n/a", got.reason
+        return inputs.fmt.na, inputs.fmt.gettext(got.reason)
     definition = inputs.derived[name]
     slot = int(got.value)
     text = inputs.fmt.weekday(slot) if definition.group == "weekday" else inputs.fmt.hour(slot)
-    return text, got.sample
+    return text, sample_words(inputs, got.sample) if got.sample else ""
 
 
 def _best_time_kpi(inputs: Inputs, name: str, title: str) -> Kpi:
@@ -227,11 +266,11 @@ def _replace(kpi: Kpi, **changes: object) -> Kpi:
     return dataclasses.replace(kpi, **changes)  # type: ignore[arg-type]
 
 
-def _coverage(inputs: Inputs, coverage: totals.Coverage, prefix: str = "") -> str:
+def _coverage(inputs: Inputs, coverage: totals.Coverage, *, comparison: bool = False) -> str:
     """Empty when the total covers the whole period; else which days it does cover."""
     if coverage.days is None or coverage.since is None or coverage.until is None:
         return ""
-    ds = inputs.current if not prefix else inputs.previous
+    ds = inputs.current if not comparison else inputs.previous
     if ds is None:
         return ""
     period_days = (ds.until - ds.since).days + 1
@@ -240,7 +279,11 @@ def _coverage(inputs: Inputs, coverage: totals.Coverage, prefix: str = "") -> st
     # Meta's days are Pacific days: name the ones the window counted, not local dates
     first, last = meta_days(coverage.since, coverage.until)
     span = inputs.fmt.month_day_interval(first, last)
-    return f"{prefix}{span} only ({coverage.days} of {period_days} days)"
+    if comparison:
+        pattern = inputs.fmt.gettext("comparison {span} only ({days} of {total} days)")
+    else:
+        pattern = inputs.fmt.gettext("{span} only ({days} of {total} days)")
+    return pattern.format(span=span, days=coverage.days, total=period_days)
 
 
 def _highlights(inputs: Inputs, figures: list[_Figure]) -> list[Highlight]:
@@ -265,14 +308,31 @@ def _largest_change(inputs: Inputs, figures: list[_Figure]) -> Highlight | None:
     if best is None or inputs.comparison_label is None:
         return None
     ratio, f, previous = best
-    unit = inputs.unit("account", f.metric)
-    verb = "rose" if ratio > 0 else "fell" if ratio < 0 else "held steady"
-    amount = f" {inputs.fmt.percent(abs(ratio))}" if ratio else ""
+    unit, fmt = inputs.unit("account", f.metric), inputs.fmt
+    if ratio > 0:
+        pattern = fmt.gettext(
+            "{metric} rose {amount} to {value}, from {previous} in {comparison}: "
+            "the largest change this period."
+        )
+    elif ratio < 0:
+        pattern = fmt.gettext(
+            "{metric} fell {amount} to {value}, from {previous} in {comparison}: "
+            "the largest change this period."
+        )
+    else:
+        pattern = fmt.gettext(
+            "{metric} held steady at {value}, from {previous} in {comparison}: "
+            "the largest change this period."
+        )
     return Highlight(
         "largest_change",
-        f"{inputs.title('account', f.metric)} {verb}{amount} to "
-        f"{inputs.fmt.value(f.current.value, unit)}, from {inputs.fmt.value(previous, unit)} in "
-        f"{inputs.comparison_label}: the largest change this period.",
+        pattern.format(
+            metric=inputs.title("account", f.metric),
+            amount=fmt.percent(abs(ratio)),
+            value=fmt.value(f.current.value, unit),
+            previous=fmt.value(previous, unit),
+            comparison=inputs.comparison_label,
+        ),
     )
 
 
@@ -290,13 +350,22 @@ def _best_media(inputs: Inputs) -> Highlight | None:
     if not ranked:
         return None
     value, item = max(ranked, key=lambda pair: (pair[0], pair[1].timestamp))
-    noun = PRODUCT_NOUNS.get(item.product_type, ("post", "posts"))[0]
-    unit = inputs.unit("media", rank_by)
+    unit, fmt = inputs.unit("media", rank_by), inputs.fmt
+    patterns = {
+        "REELS": fmt.gettext("The best reel of the period, published {day}: {value} {metric}."),
+        "STORY": fmt.gettext("The best story of the period, published {day}: {value} {metric}."),
+    }
+    pattern = patterns.get(item.product_type) or fmt.gettext(
+        "The best post of the period, published {day}: {value} {metric}."
+    )
     return Highlight(
         "best_media",
         # "…: 29,140 views", "…: 13 accounts reached": the metric's title says what it counts
-        f"The best {noun} of the period, published {inputs.fmt.date(item.timestamp)}: "
-        f"{inputs.fmt.value(value, unit)} {inputs.title('media', rank_by).lower()}.",
+        pattern.format(
+            day=fmt.date(item.timestamp),
+            value=fmt.value(value, unit),
+            metric=fmt.in_sentence(inputs.title("media", rank_by)),
+        ),
     )
 
 
@@ -304,20 +373,27 @@ def _followers(inputs: Inputs) -> Highlight | None:
     series = inputs.current.series(inputs.current.account.id, "follower_count")
     if not series:
         return None
+    fmt = inputs.fmt
+    _ = fmt.gettext
     gained = sum(o.value for o in series)
-    text = f"{inputs.fmt.number(gained)} accounts started following the account"
+    text = fmt.ngettext(
+        "{count} account started following the account",
+        "{count} accounts started following the account",
+        round(gained),
+    ).format(count=fmt.number(gained))
     if inputs.previous is not None:
         before = inputs.previous.series(inputs.previous.account.id, "follower_count")
         if before:
             previous = sum(o.value for o in before)
-            _, ratio = change(gained, previous)
-            text += f" ({inputs.fmt.number(previous)} in {inputs.comparison_label}"
-            text += f", {inputs.fmt.signed_percent(ratio)})" if ratio is not None else ")"
+            __, ratio = change(gained, previous)
+            was = _("{count} in {comparison}").format(
+                count=fmt.number(previous), comparison=inputs.comparison_label
+            )
+            text += f" ({was}, {fmt.signed_percent(ratio)})" if ratio is not None else f" ({was})"
     count = inputs.current.account.followers_count
     if count is not None:
-        text += (
-            f"; it had {inputs.fmt.number(count)} followers when the data was fetched "
-            f"({inputs.fmt.date(inputs.current.fetched_at)})"
+        text += "; " + _("it had {count} followers when the data was fetched ({day})").format(
+            count=fmt.number(count), day=fmt.date(inputs.current.fetched_at)
         )
     return Highlight("followers", text + ".")
 
@@ -327,15 +403,22 @@ def _activity(inputs: Inputs) -> Highlight | None:
     if media is None:
         return None
     parts = []
+    _ = inputs.fmt.gettext
     for product_type in media.product_types:
         count = sum(1 for m in inputs.current.media if m.product_type == product_type)
-        one, many = PRODUCT_NOUNS[product_type]
-        parts.append(f"{inputs.fmt.number(count)} {one if count == 1 else many}")
+        parts.append(count_words(inputs, product_type, count))
     if not parts:
         return None
-    listing = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    text = f"Published {listing}"
+    listing = (
+        parts[0]
+        if len(parts) == 1
+        else _("{items} and {last}").format(items=", ".join(parts[:-1]), last=parts[-1])
+    )
     if inputs.previous is not None:
         before = sum(1 for m in inputs.previous.media if m.product_type in media.product_types)
-        text += f" ({inputs.fmt.number(before)} in total in {inputs.comparison_label})"
-    return Highlight("activity", text + ".")
+        text = _("Published {listing} ({count} in total in {comparison}).").format(
+            listing=listing, count=inputs.fmt.number(before), comparison=inputs.comparison_label
+        )
+    else:
+        text = _("Published {listing}.").format(listing=listing)
+    return Highlight("activity", text)

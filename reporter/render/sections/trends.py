@@ -11,6 +11,7 @@ from reporter.dataset import Dataset, Observation, totals
 from reporter.render import charts
 from reporter.render.model import Block, Cell, Chart, Table
 from reporter.render.sections import online
+from reporter.render.translations import N_
 
 if TYPE_CHECKING:
     from reporter.render.inputs import Inputs
@@ -21,33 +22,55 @@ PACIFIC = ZoneInfo("America/Los_Angeles")
 
 LABELS = {
     "media_product_type": {
-        "REEL": "Reels",
-        "POST": "Posts",
-        "STORY": "Stories",
-        "CAROUSEL_CONTAINER": "Carousels",
-        "AD": "Ads",
+        "REEL": N_("Reels"),
+        "POST": N_("Posts"),
+        "STORY": N_("Stories"),
+        "CAROUSEL_CONTAINER": N_("Carousels"),
+        "AD": N_("Ads"),
     },
-    "follow_type": {"FOLLOWER": "Followers", "NON_FOLLOWER": "Non-followers", "UNKNOWN": "Unknown"},
-    "follower_type": {"FOLLOWER": "Followers", "NON_FOLLOWER": "Non-followers"},
+    "follow_type": {
+        "FOLLOWER": N_("Followers"),
+        "NON_FOLLOWER": N_("Non-followers"),
+        "UNKNOWN": N_("Unknown"),
+    },
+    "follower_type": {"FOLLOWER": N_("Followers"), "NON_FOLLOWER": N_("Non-followers")},
     "story_navigation_action_type": {
-        "TAP_FORWARD": "Taps forward",
-        "TAP_BACK": "Taps back",
-        "TAP_EXIT": "Exits",
-        "SWIPE_FORWARD": "Swipes to the next account",
+        "TAP_FORWARD": N_("Taps forward"),
+        "TAP_BACK": N_("Taps back"),
+        "TAP_EXIT": N_("Exits"),
+        "SWIPE_FORWARD": N_("Swipes to the next account"),
     },
-    "gender": {"F": "Women", "M": "Men", "U": "Unknown"},
+    "gender": {"F": N_("Women"), "M": N_("Men"), "U": N_("Unknown")},
+    # Meta's codes of the profile's buttons and the actions on a profile (catalogue: breakdowns)
+    "contact_button_type": {
+        "BOOK_NOW": N_("Book now"),
+        "CALL": N_("Call"),
+        "DIRECTION": N_("Directions"),
+        "EMAIL": N_("Email"),
+        "INSTANT_EXPERIENCE": N_("Instant experience"),
+        "TEXT": N_("Text message"),
+        "UNDEFINED": N_("Other"),
+    },
+    "action_type": {
+        "BIO_LINK_CLICKED": N_("Link in bio"),
+        "CALL": N_("Call"),
+        "DIRECTION": N_("Directions"),
+        "EMAIL": N_("Email"),
+        "OTHER": N_("Other"),
+        "TEXT": N_("Text message"),
+    },
 }
 BREAKDOWN_TITLES = {
-    "media_product_type": "by content type",
-    "follow_type": "followers and non-followers",
-    "follower_type": "followers and non-followers",
-    "contact_button_type": "by button",
-    "action_type": "by action",
-    "story_navigation_action_type": "story navigation",
-    "country": "Countries",
-    "city": "Cities",
-    "age": "Age",
-    "gender": "Gender",
+    "media_product_type": N_("by content type"),
+    "follow_type": N_("followers and non-followers"),
+    "follower_type": N_("followers and non-followers"),
+    "contact_button_type": N_("by button"),
+    "action_type": N_("by action"),
+    "story_navigation_action_type": N_("story navigation"),
+    "country": N_("Countries"),
+    "city": N_("Cities"),
+    "age": N_("Age"),
+    "gender": N_("Gender"),
 }
 
 
@@ -57,10 +80,10 @@ def label(inputs: Inputs, dimension: str, value: str, metric: str = "") -> str:
     # what the values count for this metric (follows_and_unfollows: FOLLOWER = follows)
     counted = inputs.metric("account", metric) if metric else None
     if counted is not None and (part := counted.part_labels.get(value.upper())):
-        return part
+        return inputs.fmt.gettext(part)
     known = LABELS.get(dimension, {}).get(value.upper())
     if known:
-        return known
+        return inputs.fmt.gettext(known)
     # Meta's codes (BOOK_NOW) read as words; names (cities) stay as Meta spells them.
     return value.replace("_", " ").capitalize() if value.isupper() else value
 
@@ -100,11 +123,12 @@ def _hourly(inputs: Inputs, metric: str) -> bool:
 
 def _trend(inputs: Inputs, metric: str) -> Block:
     fmt, ds = inputs.fmt, inputs.current
+    _ = fmt.gettext
     title = inputs.title("account", metric)
     current = _daily(ds, metric)
     if not current:
         reason = totals.unavailable_reason(ds, ds.account.id, metric)
-        return Block(f"trend_{metric}", title, None, None, unavailable=reason)
+        return Block(f"trend_{metric}", title, None, None, unavailable=_(reason))
     days = _days(ds.since, ds.until)
     values = [current.get(d) for d in days]
     previous_values: list[float | None] | None = None
@@ -116,7 +140,7 @@ def _trend(inputs: Inputs, metric: str) -> Block:
             ]
     svg = charts.responsive(
         lambda width: charts.line(
-            f"{title}, day by day",
+            _("{title}, day by day").format(title=title),
             [fmt.short_date(d) for d in days],
             values,
             previous_values,
@@ -130,20 +154,24 @@ def _trend(inputs: Inputs, metric: str) -> Block:
     best_day, best = max(known, key=lambda pair: pair[1])
     average = sum(v for _, v in known) / len(known)
     facts = [
-        f"daily average {fmt.number(average)}",
-        f"best day {fmt.short_date(best_day)} ({fmt.number(best)})",
+        _("daily average {value}").format(value=fmt.number(average)),
+        _("best day {day} ({value})").format(day=fmt.short_date(best_day), value=fmt.number(best)),
     ]
     if inputs.additive("account", metric):
-        facts.insert(0, f"total {fmt.number(sum(v for _, v in known))}")
+        facts.insert(0, _("total {value}").format(value=fmt.number(sum(v for __, v in known))))
     missing = len(days) - len(known)
     if missing:
-        facts.append(f"{missing} day{'s' if missing != 1 else ''} without data")
+        facts.append(
+            fmt.ngettext("{count} day without data", "{count} days without data", missing).format(
+                count=missing
+            )
+        )
     text = "; ".join(facts)
     caption = text[:1].upper() + text[1:] + "."
     table = Table(
         f"trend_{metric}",
         title,
-        ("Day", title),
+        (_("Day"), title),
         tuple((Cell(fmt.date(d), d.isoformat()), _count(inputs, v)) for d, v in known),
         numeric=(False, True),
     )
@@ -187,22 +215,25 @@ def _account_breakdown(inputs: Inputs, metric: str, key: str) -> Block:
     known = inputs.metric("account", metric)
     parts = known is not None and bool(known.net) and key == known.required_breakdown
     title = inputs.title("account", metric)
+    _ = inputs.fmt.gettext
     if not parts:
-        title += f": {BREAKDOWN_TITLES.get(key, key)}"
+        title += f": {_(BREAKDOWN_TITLES.get(key, key))}"
     if not values:
         reason = totals.unavailable_reason(ds, ds.account.id, metric)
-        return Block(f"breakdown_{metric}_{key}", title, None, None, unavailable=reason)
+        return Block(f"breakdown_{metric}_{key}", title, None, None, unavailable=_(reason))
     whole: float | None = None
     note = ""
     if not additive:
         # unique accounts: a share is of the breakdown call's own total, not of the parts' sum
         whole = totals.breakdown_total(ds.for_object(ds.account.id, metric), key, additive=False)
-        note = "Unique accounts per part; the parts can add up to more than the total."
+        note = _("Unique accounts per part; the parts can add up to more than the total.")
         if whole is not None:
-            note += f" Shares are of the {inputs.fmt.number(whole)} in total."
+            note += " " + _("Shares are of the {total} in total.").format(
+                total=inputs.fmt.number(whole)
+            )
     if parts:
         # follows and unfollows are two counts, not shares of one total
-        note = "Two separate counts: they are not added up."
+        note = _("Two separate counts: they are not added up.")
     return _bars_block(inputs, f"breakdown_{metric}_{key}", title, key, values, previous, note,
                        metric=metric, shares=not parts, whole=whole)  # fmt: skip
 
@@ -213,17 +244,20 @@ def _media_breakdown(inputs: Inputs, metric: str, key: str) -> Block:
     media_ids = {m.id for m in ds.media}
     observations = [o for o in ds.observations if o.metric == metric and o.object_id in media_ids]
     values, _ = totals.breakdown(observations, [key], additive=True)
-    title = f"{inputs.title('media', metric)}: {BREAKDOWN_TITLES.get(key, key)}"
+    _, ngettext = inputs.fmt.gettext, inputs.fmt.ngettext
+    title = f"{inputs.title('media', metric)}: {_(BREAKDOWN_TITLES.get(key, key))}"
     if not values:
         return Block(
             f"breakdown_{metric}_{key}",
             title,
             None,
             None,
-            unavailable="No media of the period had this breakdown.",
+            unavailable=_("No media of the period had this breakdown."),
         )
     posts = len({o.object_id for o in observations if o.dimensions})
-    note = f"Summed over {posts} post{'s' if posts != 1 else ''} of the period."
+    note = ngettext(
+        "Summed over {count} post of the period.", "Summed over {count} posts of the period.", posts
+    ).format(count=posts)
     return _bars_block(inputs, f"breakdown_{metric}_{key}", title, key, values, {}, note)
 
 
@@ -253,10 +287,11 @@ def _bars_block(
         [fmt.compact(v) for _, v in shown],
         theme=inputs.theme,
     )
-    columns = ["", "Value", "Share"] if shares else ["", "Value"]
+    _ = fmt.gettext
+    columns = ["", _("Value"), _("Share")] if shares else ["", _("Value")]
     with_previous = bool(previous) and inputs.comparison_label is not None
     if with_previous:
-        columns += [str(inputs.comparison_label), "Change"]
+        columns += [str(inputs.comparison_label), _("Change")]
     rows = []
     for (k, v), name in zip(shown, names, strict=True):
         row = [Cell(name, k[0]), _count(inputs, v)]
