@@ -24,7 +24,7 @@ from pathlib import Path
 from reporter.deliver.content import check_message_template
 from reporter.deliver.gate import recipients
 from reporter.deliver.smtp import SmtpConfig, preflight, smtp_config
-from reporter.errors import ExitStatus, ReporterError, UsageError, crash_log
+from reporter.errors import ExitStatus, ReporterError, UsageError, check_terminated, crash_log
 from reporter.fetch.execute import Context
 from reporter.fetch.target import api_target, check_sandbox_accounts, fetch_context
 from reporter.periods import report_periods
@@ -166,6 +166,7 @@ def _render_and_deliver(
         warned: set[str] = set()  # scripts without a font: one warning a run
 
         def submit(report: Report, job: RenderJob) -> None:
+            check_terminated()  # a SIGTERM whose Terminated got lost stops here
             nonlocal submitted
             submitted += 1
             where = f"{report.path.name}: {report.account.name}"
@@ -191,6 +192,7 @@ class _Deliveries:
         self.status = int(ExitStatus.OK)
 
     def __call__(self, report: Report, future: cf.Future[Rendered]) -> None:
+        check_terminated()  # no delivery after a SIGTERM, even one whose Terminated got lost
         log, world = self.log, self.world
         try:
             rendered = future.result()
