@@ -21,12 +21,13 @@ import errno
 import os
 import select
 import signal
+import sys
 import tempfile
 import threading
 import traceback
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import Any, NoReturn, TextIO
 
 
 class ExitStatus(enum.IntEnum):
@@ -112,13 +113,26 @@ def sigterm_raises() -> Iterator[None]:
         else:
             _terminate()
 
+    def unraisable(info: Any) -> None:
+        # Python printed "Exception ignored in: …" for a Terminated raised where exceptions
+        # are dropped; it is recorded and raised again (check_terminated), so say nothing.
+        if not isinstance(info.exc_value, Terminated):
+            hook(info)
+
     _Sigterm.arrived = False
+    hook = sys.unraisablehook
+    sys.unraisablehook = unraisable
     previous = signal.signal(signal.SIGTERM, handler)
     try:
-        yield
-        check_terminated()  # the command ended as if nothing came: it did
+        try:
+            yield
+        except SystemExit:  # the command's own exit status, as if no SIGTERM had come
+            check_terminated()
+            raise
+        check_terminated()
     finally:
         signal.signal(signal.SIGTERM, previous)
+        sys.unraisablehook = hook
 
 
 @contextlib.contextmanager

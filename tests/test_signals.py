@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 from support.run import NOW, NOW_TEXT, environment, ledger, write_spec
 from support.smtp import Behaviour, SmtpServer
 
+from reporter.errors import Terminated, sigterm_raises
 from reporter.sandbox import Sandbox
 
 CAFE, NORDLICHT, GLOBEX = "17841400000000001", "17841400000000002", "17841400000000004"
@@ -161,3 +163,30 @@ def _settled(sb: Sandbox) -> bool:
     before = sb.counter.total
     time.sleep(0.3)
     return sb.counter.total == before
+
+
+def _swallowed_sigterm() -> None:
+    """SIGTERM arriving inside a weakref callback, where Python drops whatever it raises."""
+
+    class Thing:
+        pass
+
+    def callback(_: object) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(0.05)  # the handler runs here, and its Terminated is dropped
+
+    thing = Thing()
+    kept = weakref.ref(thing, callback)
+    del thing
+    assert kept() is None
+
+
+@pytest.mark.parametrize("ends", ["normally", "with sys.exit(0)"])
+def test_a_sigterm_python_dropped_still_ends_the_command(
+    ends: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(Terminated), sigterm_raises():
+        _swallowed_sigterm()
+        if ends != "normally":
+            sys.exit(0)  # the command's own status, as if nothing had come
+    assert "Exception ignored" not in capsys.readouterr().err
