@@ -125,6 +125,7 @@ class Limits:
     media_page_max: int
     media_list_max: int
     demographics_top: int
+    demographics_fresh_days: int
     story_min_viewers: int
 
 

@@ -28,6 +28,7 @@ from pydantic import SecretStr
 
 from reporter.catalogue import Catalogue
 from reporter.dataset import Dataset, MediaItem, Unavailable
+from reporter.dataset.audience import with_saved_audience
 from reporter.errors import ReporterError, Terminated
 from reporter.fetch import normalise
 from reporter.fetch.explain import (
@@ -169,7 +170,7 @@ def fetch(plan: FetchPlan, store: Store, ctx: Context, options: Options) -> list
                 )
             else:
                 outcome.source = "store"
-        return outcomes
+        return _with_saved_audience(outcomes, store)
     workers = ctx.settings.max_workers
     slots = threading.Semaphore(workers)
     failed: dict[str, ReporterError] = {}
@@ -210,6 +211,26 @@ def fetch(plan: FetchPlan, store: Store, ctx: Context, options: Options) -> list
                 pool.shutdown(wait=False, cancel_futures=True)
                 units.shutdown(wait=False, cancel_futures=True)
                 raise
+    return _with_saved_audience(outcomes, store)
+
+
+def _with_saved_audience(outcomes: list[Outcome], store: Store) -> list[Outcome]:
+    """A past period's demographics from the daily collection's units (plan ``SavedAudience``):
+    the newest of its last days that holds them."""
+    for outcome in outcomes:
+        saved = outcome.unit.saved_audience
+        if saved is None or outcome.dataset is None:
+            continue
+        for label in saved.units:
+            day = store.load_dataset(outcome.unit.account.id, label)
+            merged = (
+                with_saved_audience(outcome.dataset, day, saved.metrics, saved.days)
+                if day
+                else None
+            )
+            if merged is not None:
+                outcome.dataset = merged
+                break
     return outcomes
 
 

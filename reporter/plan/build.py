@@ -96,6 +96,17 @@ class MediaQuery:
 
 
 @dataclass(frozen=True)
+class SavedAudience:
+    """Where a past period's demographics come from. Meta answers them only for the last 30 (or
+    7) days before the call, so a call now would give another period's; `reporter collect` asks
+    for them every day, and its units of the period's last days hold the ones to show."""
+
+    units: tuple[str, ...]  # the day units to look in, the period's last day first
+    metrics: tuple[str, ...]
+    days: int  # the days before the call each answer covers (30 for this_month, 7 for this_week)
+
+
+@dataclass(frozen=True)
 class Unit:
     account: Account
     period: Period
@@ -106,6 +117,7 @@ class Unit:
     calls: tuple[Call, ...]
     media_queries: tuple[MediaQuery, ...] = ()
     skipped: tuple[Unavailable, ...] = ()
+    saved_audience: SavedAudience | None = None  # a past period's demographics, from the store
 
     @property
     def batched(self) -> bool:
@@ -200,7 +212,7 @@ def plan_collect(spec: Spec, cat: Catalogue, *, today: dt.date, overlap_days: in
     for back in range(1, overlap_days + 2):
         day = Period(today - dt.timedelta(days=back), today - dt.timedelta(days=back))
         for account in spec.accounts:
-            unit = _unit(spec, cat, account, day, "day", today)
+            unit = _unit(spec, cat, account, day, "day", today, with_audience=back == 1)
             if back > 1:  # live stories once per run, with yesterday's unit
                 unit = replace(unit, calls=tuple(c for c in unit.calls if c.kind != "stories"))
             units.append(unit)
@@ -208,16 +220,30 @@ def plan_collect(spec: Spec, cat: Catalogue, *, today: dt.date, overlap_days: in
 
 
 def _unit(
-    spec: Spec, cat: Catalogue, account: Account, period: Period, role: Role, today: dt.date
+    spec: Spec,
+    cat: Catalogue,
+    account: Account,
+    period: Period,
+    role: Role,
+    today: dt.date,
+    *,
+    with_audience: bool = False,
 ) -> Unit:
+    """``with_audience``: a day unit of `collect` asks for the demographics of the 30 days
+    before now too, which the report of a month gone by shows (``SavedAudience``)."""
     version = spec.report.api_version
     tz = spec.report.timezone
     window = window_of(period, tz)
     calls = [Call("profile", make_profile_request(version, account.id, PROFILE_FIELDS))]
     insight_calls, skipped = _account_insights(spec, cat, account, period, today)
     calls += insight_calls
-    if role == "report" and spec.audience is not None:
-        calls += _demographics(spec, cat, account)
+    saved = None
+    if spec.audience is not None and (role == "report" or (role == "day" and with_audience)):
+        fresh = dt.timedelta(days=cat.limits.demographics_fresh_days)
+        if role == "day" or today <= period.until + fresh:
+            calls += _demographics(spec, cat, account)
+        else:
+            saved = _saved_audience(spec, period, cat.limits.demographics_fresh_days)
     media = spec.media
     queries: tuple[MediaQuery, ...] = ()
     if media is not None:
@@ -237,7 +263,15 @@ def _unit(
             stories = make_edge_request(version, account.id, "stories", fields=STORY_FIELDS)
             calls.append(Call("stories", stories))
         queries = media_queries(spec, cat, account)
-    return Unit(account, period, role, version, tz, window, tuple(calls), queries, skipped)
+    return Unit(account, period, role, version, tz, window, tuple(calls), queries, skipped, saved)
+
+
+def _saved_audience(spec: Spec, period: Period, days: int) -> SavedAudience:
+    audience = spec.audience
+    assert audience is not None
+    last = [period.until - dt.timedelta(days=back) for back in range(days)]
+    span = 7 if audience.timeframe == "this_week" else 30
+    return SavedAudience(tuple(f"day:{d}" for d in last), tuple(audience.metrics), span)
 
 
 def media_queries(spec: Spec, cat: Catalogue, account: Account) -> tuple[MediaQuery, ...]:

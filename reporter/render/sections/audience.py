@@ -51,6 +51,9 @@ class AudienceGroup:
     blocks: tuple[Demographic, ...]
     age_gender: Table | None
     unavailable: str = ""
+    covers: str = (
+        ""  # "Audience of the 30 days up to Nov 2, 2026.": Meta's window, not the period's
+    )
 
 
 def build(inputs: Inputs) -> tuple[AudienceGroup, ...]:
@@ -71,7 +74,23 @@ def _group(inputs: Inputs, metric: str, keys: Sequence[str]) -> AudienceGroup:
         values, _ = totals.breakdown(observations, [key], additive=False)
         if values:
             blocks.append(_demographic(inputs, metric, key, values))
-    return AudienceGroup(metric, title, tuple(blocks), _age_gender(inputs, metric, observations))
+    covers = _covers(inputs, observations)
+    age_gender = _age_gender(inputs, metric, observations)
+    return AudienceGroup(metric, title, tuple(blocks), age_gender, covers=covers)
+
+
+COVERS = N_("Audience of the {days} days up to {date}.")
+
+
+def _covers(inputs: Inputs, observations: Sequence[Observation]) -> str:
+    """Meta gives demographics for the 30 (or 7) days before it was asked, whatever the period:
+    say which days (a saved answer carries them: dataset/audience.py; else the fetch's time)."""
+    audience = inputs.spec.audience
+    days = 7 if audience is not None and audience.timeframe == "this_week" else 30
+    ends = [o.until for o in observations if o.until is not None and o.since is not None
+            and (o.until - o.since).days == days]  # fmt: skip
+    moment = max(ends) if ends else inputs.current.fetched_at
+    return inputs.fmt.gettext(COVERS).format(days=days, date=inputs.fmt.date(moment))
 
 
 def _why_none(inputs: Inputs, metric: str) -> str:
