@@ -72,6 +72,19 @@ def test_every_message_is_translated_with_its_placeholders(lang: str, extracted:
     assert not missing, f"{lang}: not in the catalogue (run pybabel update): {sorted(missing)}"
 
 
+def test_french_punctuation_keeps_its_spaces_on_the_line() -> None:
+    """French typography: a narrow no-break space (U+202F) before ; ! ? and inside « »,
+    a no-break space (U+00A0) before a colon, so that no line starts with the mark."""
+    for message in _po("fr"):  # type: ignore[attr-defined]
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in strings if message.id else ():
+            assert not re.search(r"(?<=\w)[ ]?[;!?](?=\s|$)", text), text
+            assert not re.search(r"[\w}][ ]?:(?=\s|$)", text), text
+            assert not re.search(r"«(?!\u202f)|(?<!\u202f)»", text), text
+    french = Formatter("fr_FR", "UTC")
+    assert "\u00a0:" in french.gettext("Campaign {name}: {what}")
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_committed_mo_is_the_po_compiled(lang: str) -> None:
     folder = LOCALE / lang / "LC_MESSAGES"
