@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reporter.errors import ExitStatus, MachineError
+from reporter.errors import ExitStatus, MachineError, UsageError
+from reporter.render.write import clash
 from reporter.run.log import Status, status_world
 from reporter.run.pool import InOrder, pool_of
 from reporter.spec.models import Account, Spec
@@ -66,6 +67,8 @@ def _render(
     progress: Status,
 ) -> int:
     specs = [(p, load_spec(p, now=world.now, catalogue=world.catalogue)) for p in spec_paths]
+    if clashing := clash(specs):
+        raise UsageError(f"{clashing}; nothing was rendered")
     reports = sum(len(spec.accounts) for _, spec in specs)
     workers = min(world.settings.render_workers or os.cpu_count() or 1, reports)
     written = _Written(world)

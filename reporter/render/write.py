@@ -4,13 +4,15 @@ themselves through reporter.files.atomic_write), and the CSV of the report's tab
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from reporter.periods import Period
 from reporter.render.model import Table
+from reporter.spec.models import Spec
 
 _UNSAFE = re.compile(r"[^\w.@+-]+", re.UNICODE)
 
@@ -34,6 +36,35 @@ def output_dir(pattern: str, *, root: Path, client: str, account: str, period: P
     if not folder.is_relative_to(root.resolve()):
         raise ValueError(f"output.directory {pattern!r} leads outside the output folder {root}")
     return folder
+
+
+def clash(specs: Sequence[tuple[Path, Spec]]) -> str | None:
+    """Two reports of these specs that would write the same files (the same client and account
+    or roll-up name under the same ``output.directory``): the sentence that says which, and the
+    fix; None when every report has files of its own. The last to finish would win silently."""
+    sample = Period(dt.date(2000, 1, 1), dt.date(2000, 1, 31))
+    root = Path("/")
+    seen: dict[Path, str] = {}
+    for path, spec in specs:
+        names = [(a.name, a.name) for a in spec.accounts]
+        if spec.rollup is not None:
+            names.append((spec.rollup.name, f"roll-up {spec.rollup.name}"))
+        for name, what in names:
+            try:
+                folder = output_dir(spec.output.directory, root=root, client=spec.report.client,
+                                    account=name, period=sample)  # fmt: skip
+            except ValueError:
+                continue  # the validator says so, with its line
+            where = folder / slug(name)
+            here = f"{path.name} ({what})"
+            if where in seen and seen[where] != here:
+                return (
+                    f"{seen[where]} and {here} would write the same report files; give one of "
+                    f"them an `output.directory` of its own, e.g. "
+                    f'"reports/{{client}}/{{account}}/{path.stem}/{{period}}"'
+                )
+            seen.setdefault(where, here)
+    return None
 
 
 def tables_csv(tables: Iterable[Table]) -> bytes:

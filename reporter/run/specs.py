@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reporter.errors import UsageError
+from reporter.render.write import clash
 from reporter.spec.models import Spec
 from reporter.spec.validate import InvalidSpec, validate_paths
 from reporter.world import World
@@ -23,4 +24,6 @@ def valid_specs(paths: Sequence[Path], world: World) -> list[tuple[Path, Spec]]:
     found = [(r.path, r.spec) for r in unique.values() if r.spec is not None]
     if not found:
         raise UsageError(f"no report spec in {', '.join(map(str, paths))}; nothing to run")
+    if clashing := clash(found):
+        raise UsageError(f"{clashing}; nothing was fetched or sent")
     return found

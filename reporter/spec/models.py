@@ -232,7 +232,8 @@ class Output(_Section):
         "reports/{client}/{account}/{period}",
         description=(
             "Output folder, relative to the output root; placeholders `{client}`, `{account}`, "
-            "`{period}` (2026-10 or 2026-10-01..2026-10-15), `{year}`, `{month}`."
+            "`{period}` (2026-10 or 2026-10-01..2026-10-15), `{year}`, `{month}`. Two reports of "
+            "one run never share a file: `run` stops before fetching when they would."
         ),
     )
 
