@@ -4,6 +4,7 @@ German, French and Spanish catalogues, translated, with the same placeholders; t
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from pathlib import Path
@@ -15,6 +16,7 @@ from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 from support import render as rs
 
+from reporter.dataset import Unavailable
 from reporter.render import build_html, translations
 from reporter.render.formatting import Formatter
 
@@ -164,3 +166,25 @@ def test_the_rollup_speaks_the_report_language() -> None:
     assert "Gruppe: nach Konto" in html and "Alle 2 Konten" in html
     assert "Zusammenfassung mehrerer Konten" in html and "Summe von 2 Konten" in html
     assert "by account" not in html and "All 2 accounts" not in html
+
+
+def test_meta_english_messages_and_formula_details_stay_out_of_another_language() -> None:
+    """Meta answers in English and the formula evaluator's details are English: a German report
+    says in German that the figure is missing; an English one keeps Meta's words."""
+    odd = "(#100) Some message Meta gives that no catalogue knows"
+    ds = rs.dataset(rs.OCTOBER)
+    gap = Unavailable(ds.account.id, "reach", odd, code=100, kind="error")
+    ds = dataclasses.replace(
+        ds,
+        observations=tuple(o for o in ds.observations if o.metric != "reach"),
+        unavailable=(*ds.unavailable, gap),
+    )
+    german = Formatter("de_DE", "UTC")
+    assert german.reason(odd) == german.gettext("This figure is not available for this period.")
+    assert german.reason(odd) != odd and Formatter("en_US", "UTC").reason(odd) == odd
+    assert german.reason("Division by zero: reach is 0.") == german.reason(odd)
+    for locale, shown in (("de_DE", False), ("en_US", True)):
+        spec = rs.spec(report={"client": "Acme", "locale": locale})
+        html = build_html(spec, spec.accounts[0], ds, None, catalogue=rs.CATALOGUE,
+                          thumbnails={}, now=rs.FETCHED_AT).html  # fmt: skip
+        assert ("Some message Meta gives" in html) is shown, locale

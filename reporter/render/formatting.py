@@ -18,6 +18,7 @@ from reporter.periods import Period
 from reporter.render.translations import N_, translations
 
 NA = N_("n/a")
+NOT_AVAILABLE = N_("This figure is not available for this period.")
 MINUS = "\u2212"
 
 
@@ -35,6 +36,17 @@ class Formatter:
         """A sentence or word in the report's language (English when the catalogue lacks it)."""
         # gettext("") is the catalogue's header, never an empty reason
         return self.translations.gettext(message) if message else message
+
+    def reason(self, text: str | None) -> str:
+        """Why a figure is missing, in the report's language. Meta's messages and the formula
+        evaluator's details are English; a catalogue that lacks one says so in its own words
+        rather than mixing an English sentence into the report (English reports keep them)."""
+        if not text:
+            return ""
+        translated = self.gettext(text)
+        if translated != text or self.locale.language == "en":
+            return translated
+        return self.gettext(NOT_AVAILABLE)
 
     def ngettext(self, singular: str, plural: str, count: int) -> str:
         return self.translations.ngettext(singular, plural, count)

@@ -100,7 +100,7 @@ def _why_none(inputs: Inputs, metric: str) -> str:
         fetched = inputs.fmt.local(ds.fetched_at).date()
         if (fetched - ds.until).days > 2:
             return inputs.fmt.gettext(PAST_MONTH).format(period=inputs.period_label)
-    return inputs.fmt.gettext(totals.unavailable_reason(ds, ds.account.id, metric))
+    return inputs.fmt.reason(totals.unavailable_reason(ds, ds.account.id, metric))
 
 
 def age_order(value: str) -> tuple[int, int, str]:

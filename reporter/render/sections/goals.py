@@ -56,7 +56,7 @@ def _goal(inputs: Inputs, name: str, raw: float | str) -> Goal:
     if total.value is None:
         na = fmt.na
         return Goal(name, title, na, shown_target, na, "unknown", na, 0.0,
-                    note=fmt.gettext(total.reason) if total.reason else "")  # fmt: skip
+                    note=fmt.reason(total.reason))  # fmt: skip
     share = total.value / target.value if target.value else None
     ds = inputs.current
     days = (ds.until - ds.since).days + 1

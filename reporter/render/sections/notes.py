@@ -120,7 +120,7 @@ def _reason(inputs: Inputs, gap: Unavailable) -> str:
     ours = definitions.explain(gap, inputs.catalogue.limits, _)
     if inputs.fmt.locale.language == "en":
         return f"{gap.reason} {ours}".strip()
-    return ours or _(gap.reason)
+    return ours or inputs.fmt.reason(gap.reason)
 
 
 def _days_note(inputs: Inputs) -> str:

@@ -55,7 +55,7 @@ def block(inputs: Inputs, metric: str) -> Block:
     days = hourly(ds, metric)
     if not days:
         reason = totals.unavailable_reason(ds, ds.account.id, metric)
-        return Block(key, title, None, None, unavailable=_(reason))
+        return Block(key, title, None, None, unavailable=inputs.fmt.reason(reason))
     by_weekday: dict[int, dict[dt.date, dict[int, float]]] = defaultdict(dict)
     for day, hours in days.items():
         by_weekday[day.weekday()][day] = hours

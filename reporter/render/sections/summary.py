@@ -165,9 +165,7 @@ def _kpi(inputs: Inputs, figure: _Figure) -> Kpi:
     title = inputs.title("account", figure.metric)
     cur = figure.current
     if cur.value is None:
-        return Kpi(
-            figure.metric, title, fmt.na, fmt.na, False, reason=_(cur.reason) if cur.reason else ""
-        )
+        return Kpi(figure.metric, title, fmt.na, fmt.na, False, reason=fmt.reason(cur.reason))
     definition = inputs.definition("account", figure.metric)
     if definition is not None and definition.kind == "best_time":
         return _best_time_kpi(inputs, figure.metric, title)
@@ -192,7 +190,7 @@ def _kpi(inputs: Inputs, figure: _Figure) -> Kpi:
         note = _("No comparison period.") if inputs.comparison is None else _("No comparison data.")
         return _replace(kpi, comparison_note=note)
     if prev.value is None:
-        note = f"{inputs.comparison_label}: {fmt.na}. {_(prev.reason or '')}".strip()
+        note = f"{inputs.comparison_label}: {fmt.na}. {fmt.reason(prev.reason)}".strip()
         return _replace(kpi, comparison_note=note)
     delta, ratio = change(cur.value, prev.value)
     return _replace(
@@ -244,7 +242,7 @@ def best_time_text(inputs: Inputs, ds: Dataset, name: str) -> tuple[str, str]:
     """(slot, sample) of a best-weekday or best-hour metric, in the report's language."""
     got = inputs.derived_value(ds, name)
     if got.value is None:
-        return inputs.fmt.na, inputs.fmt.gettext(got.reason)
+        return inputs.fmt.na, inputs.fmt.reason(got.reason)
     definition = inputs.derived[name]
     slot = int(got.value)
     text = inputs.fmt.weekday(slot) if definition.group == "weekday" else inputs.fmt.hour(slot)

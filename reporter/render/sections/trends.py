@@ -128,7 +128,7 @@ def _trend(inputs: Inputs, metric: str) -> Block:
     current = _daily(ds, metric)
     if not current:
         reason = totals.unavailable_reason(ds, ds.account.id, metric)
-        return Block(f"trend_{metric}", title, None, None, unavailable=_(reason))
+        return Block(f"trend_{metric}", title, None, None, unavailable=inputs.fmt.reason(reason))
     days = _days(ds.since, ds.until)
     values = [current.get(d) for d in days]
     previous_values: list[float | None] | None = None
@@ -220,7 +220,9 @@ def _account_breakdown(inputs: Inputs, metric: str, key: str) -> Block:
         title += f": {_(BREAKDOWN_TITLES.get(key, key))}"
     if not values:
         reason = totals.unavailable_reason(ds, ds.account.id, metric)
-        return Block(f"breakdown_{metric}_{key}", title, None, None, unavailable=_(reason))
+        return Block(
+            f"breakdown_{metric}_{key}", title, None, None, unavailable=inputs.fmt.reason(reason)
+        )
     whole: float | None = None
     note = ""
     if not additive:
