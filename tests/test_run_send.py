@@ -248,3 +248,49 @@ def test_invalid_specs_and_missing_settings_stop_before_anything(tmp_path: Path,
         assert usage.status == 2 and "--resend and --recipient go with --send" in usage.err
         assert smtp.received == [] and not (tmp_path / "out").exists()
         assert sb.counter.total == 0, "nothing was fetched"
+
+
+def test_a_recipient_another_host_claimed_first_is_its_to_send_not_a_failure(
+    tmp_path: Path,
+) -> None:
+    """Between this run's decision and its message, another host claims one recipient in the
+    ledger (a row 'sending' appears): this run sends that one nothing and says who has it; the
+    other recipient gets the report; nothing failed, exit 0."""
+    import datetime as dt
+    import sqlite3
+
+    spec = write_spec(
+        tmp_path / "specs", CAFE, {"to": ["anna@client.example", "ben@client.example"]}
+    )
+    store = tmp_path / "store.sqlite3"
+
+    def other_host(recipient: str) -> None:
+        if recipient != "anna@client.example":
+            return
+        with sqlite3.connect(store) as db:
+            db.execute(
+                "INSERT INTO deliveries (spec, account_id, period, recipient, state, message_id,"
+                " sent_count, updated_at, detail) VALUES (?, ?, ?, ?, 'sending', '<other@x>', 0,"
+                " ?, '')",
+                (
+                    str(spec.resolve()),
+                    CAFE,
+                    "2026-10",
+                    recipient,
+                    dt.datetime.now(dt.UTC).isoformat(),
+                ),
+            )
+
+    with Sandbox(seed=1, now=NOW) as sb, SmtpServer(Behaviour(on_rcpt=other_host)) as smtp:
+        env = environment(sb, tmp_path, smtp.env())
+        ran = run([str(spec), "--send"], env, tmp_path / "out")
+        assert ran.status == 0, ran.output
+        assert sorted(smtp.handler.by_recipient()) == ["ben@client.example"]
+    [line] = [x for x in ran.out.splitlines() if x.startswith("cafe.toml")]
+    assert (
+        "sent to 1 of 2 recipient(s); 1 being sent by another run at this moment "
+        "(anna@client.example;" in line
+    )
+    assert "FAILED" not in ran.output and "refused" not in ran.output
+    rows = dict((r, (state, n)) for r, state, n in ledger(store))
+    assert rows == {"anna@client.example": ("sending", 0), "ben@client.example": ("sent", 1)}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from reporter.deliver.gate import Decision
-from reporter.deliver.smtp import SmtpConfig
+from reporter.deliver.smtp import ELSEWHERE, Result, SmtpConfig
 from reporter.errors import ReporterError
 from reporter.fetch.target import Target
 from reporter.fetch.tokens import expiry_warnings
@@ -50,11 +50,26 @@ def deliver_one(
         )
     except ReporterError as error:
         return "failed", f"FAILED: {error}"
+    kind, text = delivery_line(report.decisions, results)
+    if kind == "sent":
+        store.done_waiting(report.key)
+    return kind, text
+
+
+def delivery_line(decisions: Sequence[Decision], results: Sequence[Result]) -> tuple[Kind, str]:
+    """The kind and words of a delivered report's line, from its decisions and the results."""
     sent = [r for r in results if r.status == "sent"]
-    refused = [r for r in results if r.status != "sent"]
-    holds = [d for d in report.decisions if d.action == "hold"]
+    # Claimed by another run between the decision and the message (ledger.py): its to send.
+    elsewhere = [r for r in results if r.status == "not_sent" and r.detail == ELSEWHERE]
+    refused = [r for r in results if r.status != "sent" and r not in elsewhere]
+    holds = [d for d in decisions if d.action == "hold"]
     parts = [f"sent to {len(sent)} of {len(results)} recipient(s)"]
-    if skipped := skipped_text(report.decisions):
+    if elsewhere:
+        parts.append(
+            f"{len(elsewhere)} being sent by another run at this moment "
+            f"({', '.join(r.recipient for r in elsewhere)}; its log says how it went)"
+        )
+    if skipped := skipped_text(decisions):
         parts.append(skipped)
     for result in refused:
         parts.append(
@@ -63,8 +78,8 @@ def deliver_one(
         )
     parts += [f"held {d.recipient.address}: {d.reason}" for d in holds]
     kind: Kind = "failed" if refused else "held" if holds else "sent"
-    if kind == "sent":
-        store.done_waiting(report.key)
+    if kind == "sent" and not sent and elsewhere:
+        kind = "already sent"  # by the other run: nothing of ours failed, nothing to retry
     text = "; ".join(parts)
     return kind, f"FAILED: {text}" if kind == "failed" else text
 

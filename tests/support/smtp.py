@@ -13,6 +13,7 @@ import socket
 import ssl
 import subprocess
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
@@ -42,6 +43,7 @@ class Behaviour:
     drop_after_data: int | None = None  # take the n-th message, then close before the 250
     block_rcpt: int | None = None  # signal, then hang at the RCPT of the n-th message
     block_data: int | None = None  # take the n-th message, signal, then hang before the 250
+    on_rcpt: Callable[[str], None] | None = None  # called with each recipient at its RCPT
 
 
 class Handler:
@@ -65,6 +67,8 @@ class Handler:
                           options: list[str]) -> str:  # fmt: skip
         if address.lower() in self.behaviour.refuse:
             return "550 5.1.1 no such user here"
+        if self.behaviour.on_rcpt is not None:
+            self.behaviour.on_rcpt(address.lower())
         if self.behaviour.block_rcpt == self.mails:
             self.blocked.set()
             await asyncio.sleep(60)
