@@ -37,8 +37,8 @@ from reporter.run.log import BAD, Line, RunLog
 from reporter.run.pool import InOrder, pool_of
 from reporter.run.report import Report, RunOptions, decided
 from reporter.run.review import approve, await_review
-from reporter.run.specs import valid_specs
-from reporter.spec.models import Account, Spec
+from reporter.run.specs import chosen, none_chosen, valid_specs
+from reporter.spec.models import Spec
 from reporter.store.database import Store
 from reporter.store.ledger import ReportKey
 from reporter.world import World
@@ -85,7 +85,7 @@ def _reports(specs: Sequence[tuple[Path, Spec]], options: RunOptions, world: Wor
         check_message_template(spec, path.parent)
         history = world.catalogue.limits.history_years
         for account in spec.accounts:
-            if options.accounts and not _chosen(account, options.accounts):
+            if not chosen(account, options.accounts):
                 continue
             for due in _periods(spec, options, world):
                 period, compare = report_periods(spec.report, due.period.label, world.now,
@@ -95,7 +95,7 @@ def _reports(specs: Sequence[tuple[Path, Spec]], options: RunOptions, world: Wor
                 reports.append(Report(path, spec, account, period, compare, key,
                                       not_due=due.not_due, closed=due.over))  # fmt: skip
     if not reports:
-        raise UsageError(f"--account {', '.join(options.accounts)}: not an account of the spec")
+        raise none_chosen(options.accounts)
     if options.resend and options.period_text is None:
         raise UsageError("--resend sends one report again: name its --period; nothing was sent")
     if options.resend and len(reports) > 1:
@@ -107,11 +107,6 @@ def _reports(specs: Sequence[tuple[Path, Spec]], options: RunOptions, world: Wor
         check_sandbox_accounts([r.account for r in reports])
     _check_only(options.only, reports)
     return reports
-
-
-def _chosen(account: Account, chosen: Sequence[str]) -> bool:
-    """``--account`` names an account by its id or its name (any case)."""
-    return account.id in chosen or account.name.casefold() in {c.casefold() for c in chosen}
 
 
 def _periods(spec: Spec, options: RunOptions, world: World) -> list[Candidate]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from reporter.errors import UsageError
 from reporter.render.write import clash
-from reporter.spec.models import Spec
+from reporter.spec.models import Account, Spec
 from reporter.spec.validate import InvalidSpec, validate_paths
 from reporter.world import World
 
@@ -27,3 +27,14 @@ def valid_specs(paths: Sequence[Path], world: World) -> list[tuple[Path, Spec]]:
     if clashing := clash(found):
         raise UsageError(f"{clashing}; nothing was fetched or sent")
     return found
+
+
+def chosen(account: Account, names: Sequence[str]) -> bool:
+    """``--account`` names an account by its id or its name (any case); none named: every one."""
+    if not names:
+        return True
+    return account.id in names or account.name.casefold() in {n.casefold() for n in names}
+
+
+def none_chosen(names: Sequence[str]) -> UsageError:
+    return UsageError(f"--account {', '.join(names)}: not an account of the spec")

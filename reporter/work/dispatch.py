@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from reporter.errors import ExitStatus, ReporterError, UsageError
+from reporter.errors import ExitStatus, ReporterError
 from reporter.run.log import BAD, Line, RunLog
 from reporter.run.report import RunOptions
-from reporter.run.specs import valid_specs
+from reporter.run.specs import chosen, none_chosen, valid_specs
 from reporter.spec.models import Account
 from reporter.work.app import make_app
 from reporter.work.bundle import pack
@@ -64,11 +64,11 @@ def run_distributed(paths: Sequence[Path], *, options: RunOptions, world: World)
     for path, spec in specs:
         bundle = pack(path)
         for account in spec.accounts:
-            if options.accounts and not _chosen(account, options.accounts):
+            if not chosen(account, options.accounts):
                 continue
             work.append((path, account, _payload(path, account, bundle, options, world)))
     if not work:
-        raise UsageError(f"--account {', '.join(options.accounts)}: not an account of the spec")
+        raise none_chosen(options.accounts)
     app = make_app(
         url,
         visibility_timeout=settings.broker_visibility_timeout,
@@ -109,10 +109,6 @@ def _payload(
             "review": options.review,
         },
     }
-
-
-def _chosen(account: Account, chosen: Sequence[str]) -> bool:
-    return account.id in chosen or account.name.casefold() in {c.casefold() for c in chosen}
 
 
 def _collect(
