@@ -37,6 +37,10 @@ class Line:
     text: str  # what happened, and for a failure what to do
     requests: int
     seconds: float
+    # Which report (ReportKey.report_id, the same on every host) and whether this run rendered
+    # it: a roll-up goes out once every account's report of its period has (run/rollup.py).
+    report_id: str = ""
+    rendered: bool = False
 
     def plain(self) -> str:
         head = f"{self.spec}: {self.account} {self.period}: "

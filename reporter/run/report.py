@@ -17,6 +17,10 @@ from reporter.spec.models import Account, Spec
 from reporter.store.database import Store
 from reporter.store.ledger import ReportKey
 
+# The account id of a spec's roll-up (run/rollup.py) in the ledger, the store and `--account`:
+# one roll-up a spec, and a name that no Instagram account id (digits) can be.
+ROLLUP_ID = "rollup"
+
 
 @dataclass(frozen=True)
 class RunOptions:
@@ -58,6 +62,11 @@ class Report:
     closed: bool = True  # the period is over (a period not due may still be settling)
 
     @property
+    def is_rollup(self) -> bool:
+        """The spec's combined report over its accounts (``account`` stands for it)."""
+        return self.account.id == ROLLUP_ID
+
+    @property
     def sends(self) -> list[Decision]:
         return [d for d in self.decisions if d.action == "send"]
 
@@ -77,6 +86,7 @@ class Report:
             text,
             self.requests,
             self.seconds,
+            self.key.report_id,
         )
 
 
