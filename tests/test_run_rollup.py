@@ -7,18 +7,27 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import signal
+import subprocess
+import sys
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+import redis
 from support.cli import run_cli
-from support.run import NOW, environment, ledger, pdf_text, run
+from support.postgres import fresh_schema
+from support.run import NOW, NOW_TEXT, environment, ledger, pdf_text, run
+from support.services import redis_url
 from support.smtp import SmtpServer
 
 from reporter.sandbox import Sandbox
+from reporter.store.database import Store
 from reporter.store.ledger import ReportKey
 
 CAFE, NORDLICHT = "17841400000000001", "17841400000000002"
+ROLLUP_PDF = "Kaffee-Gruppe-gesamt-Instagram-2026-10.pdf"
 
 SPEC = """\
 [report]
@@ -105,9 +114,9 @@ def test_the_rollup_goes_out_once_after_its_accounts(tmp_path: Path) -> None:
         files = attachments(mail)
         assert sorted(files) == [
             "Kaffee-Gruppe-gesamt-Instagram-2026-10.csv",
-            "Kaffee-Gruppe-gesamt-Instagram-2026-10.pdf",
+            ROLLUP_PDF,
         ]
-        text = pdf_text(files["Kaffee-Gruppe-gesamt-Instagram-2026-10.pdf"], tmp_path)
+        text = pdf_text(files[ROLLUP_PDF], tmp_path)
         assert "Kaffee Gruppe gesamt" in text and "October 2026" in text
         assert (
             "Kaffee Gruppe gesamt: by account" in text
@@ -197,10 +206,8 @@ def test_a_failed_account_holds_the_rollup_until_the_next_run(tmp_path: Path) ->
         assert second.status == 0, second.err
         subjects = [str(r.message["Subject"]) for r in smtp.received]
         assert len(subjects) == 3
-        [rollup_mail] = [r.message for r in smtp.received if "Kaffee-Gruppe-gesamt-Instagram"
-                         "-2026-10.pdf" in attachments(r.message)]  # fmt: skip
-        text = pdf_text(attachments(rollup_mail)["Kaffee-Gruppe-gesamt-Instagram-2026-10.pdf"],
-                        tmp_path)  # fmt: skip
+        [rollup_mail] = [r.message for r in smtp.received if ROLLUP_PDF in attachments(r.message)]
+        text = pdf_text(attachments(rollup_mail)[ROLLUP_PDF], tmp_path)
         assert "Nordlicht Studio" in text and "Café Müller" in text
         assert "Café Müller 2026-10: 1 recipient(s) skipped: already sent" in second.out
         assert "nothing waits" in run_cli(["pending"], env=env).stdout
@@ -231,7 +238,7 @@ def test_the_rollup_is_reviewed_and_approved_like_a_report(tmp_path: Path) -> No
         assert approved.status == 0, approved.err
         [mail] = [r.message for r in smtp.received]
         files = attachments(mail)
-        pdf = files["Kaffee-Gruppe-gesamt-Instagram-2026-10.pdf"]
+        pdf = files[ROLLUP_PDF]
         [reviewed] = out.rglob("Kaffee-Gruppe-gesamt-2026-10.pdf")
         assert pdf == reviewed.read_bytes(), "the roll-up the reviewer saw"
         assert "Kaffee Gruppe gesamt" in pdf_text(pdf, tmp_path)
@@ -271,3 +278,67 @@ def test_account_runs_leave_the_rollup_out_unless_asked(tmp_path: Path) -> None:
         again, first = smtp.received[3].message, smtp.received[2].message
         assert attachments(again) == attachments(first), "the same roll-up, sent again"
         assert again["Message-ID"] != first["Message-ID"]
+
+
+def _worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "reporter", "worker", "--concurrency", "1"],
+        env={**os.environ, **env}, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )  # fmt: skip
+
+
+@pytest.mark.slow
+def test_a_distributed_run_sends_the_rollup_once_after_the_workers(tmp_path: Path) -> None:
+    """The enqueuing host hands the roll-up to the render queue once the workers are done with
+    its accounts; a failed account holds it there too, and the next run sends it."""
+    broker, namespace = redis_url()
+    spec = write(tmp_path / "specs")
+    worker = None
+    with Sandbox(seed=1, now=NOW) as sb, SmtpServer() as smtp, fresh_schema() as store:
+        env = environment(sb, tmp_path, smtp.env()) | {
+            "REPORTER_STORE": store,
+            "REPORTER_BROKER_URL": broker,
+            "REPORTER_BROKER_NAMESPACE": namespace,
+            "REPORTER_BROKER_WAIT": "300",
+            "HOME": str(tmp_path / "home"),
+        }
+        host = [sys.executable, "-m", "reporter", "run", str(spec), "--send", "--now", NOW_TEXT,
+                "--out", str(tmp_path / "out")]  # fmt: skip
+        try:
+            worker = _worker(env, tmp_path / "worker.log")
+            sb.expire_token(NORDLICHT)
+            first = subprocess.run(host, env={**os.environ, **env}, capture_output=True,
+                                   text=True, timeout=600)  # fmt: skip
+            held = len(smtp.received)
+            sb.restore_token(NORDLICHT)
+            second = subprocess.run(host, env={**os.environ, **env}, capture_output=True,
+                                    text=True, timeout=600)  # fmt: skip
+            sent = len(smtp.received)
+            third = subprocess.run(host, env={**os.environ, **env}, capture_output=True,
+                                   text=True, timeout=600)  # fmt: skip
+        finally:
+            if worker is not None:
+                os.killpg(worker.pid, signal.SIGTERM)
+                worker.wait(30)
+            kept = redis.Redis.from_url(broker)
+            for name in kept.scan_iter(f"{namespace}:*"):
+                kept.delete(name)
+        with Store.open(store) as opened:
+            rows = opened.deliveries(rollup_key(spec))
+    assert first.returncode == 1, first.stdout + first.stderr
+    assert held == 1, "Café Müller's report; Nordlicht failed, so no roll-up"
+    assert "gruppe.toml: Kaffee Gruppe gesamt 2026-10: not sent: the roll-up waits until " in (
+        first.stderr
+    )
+    assert "  held: Nordlicht Studio: its report was not rendered in this run" in first.stderr
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert sent == 3
+    assert "gruppe.toml: Kaffee Gruppe gesamt 2026-10: sent to 1 of 1 recipient(s)" in second.stdout
+    assert "3 report(s): 2 sent, 1 already sent" in second.stdout
+    assert third.returncode == 0 and len(smtp.received) == 3, "nothing twice"
+    assert [(r.state, r.sent_count) for r in rows.values()] == [("sent", 1)]
+    [mail] = [m.message for m in smtp.received
+              if ROLLUP_PDF in attachments(m.message)]  # fmt: skip
+    text = pdf_text(attachments(mail)[ROLLUP_PDF], tmp_path)
+    assert "Nordlicht Studio" in text and "Café Müller" in text

@@ -41,6 +41,9 @@ class RunOptions:
     spec_key: str | None = None
     fetch_only: bool = False
     render_inline: bool = False  # in this process: a worker's processes are its parallelism
+    # A roll-up's task of a distributed run: the reports (ReportKey.report_id) the workers did
+    # not render in this run, so the roll-up waits for them as on one machine (run/rollup.py).
+    not_made: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,7 @@ def submit_rollups(
         if not report.needs_render:
             log.report(without_sending(report))
             continue
-        members, waits = _members(report, store, lines)
+        members, waits = _members(report, store, lines, options.not_made)
         if waits:
             store.wait(report.key, "incomplete", waits, account_name=report.account.name,
                        now=world.now)  # fmt: skip
@@ -110,10 +110,10 @@ def submit_rollups(
 
 
 def _members(
-    report: Report, store: Store, lines: Mapping[str, Sequence[Line]]
+    report: Report, store: Store, lines: Mapping[str, Sequence[Line]], not_made: Sequence[str]
 ) -> tuple[list[tuple[Account, ArchivedRender]], list[str]]:
     """Each account's report of the roll-up's period as it was rendered, or why the roll-up
-    waits for it."""
+    waits for it. ``not_made``: reports this run did not render on other hosts."""
     found: list[tuple[Account, ArchivedRender]] = []
     waits: list[str] = []
     period = report.key.period
@@ -122,7 +122,7 @@ def _members(
         mine = lines.get(key.report_id, ())
         rendered = any(line.rendered for line in mine)
         made = rendered or any(line.kind == "already sent" for line in mine)
-        if mine and not made:
+        if (mine and not made) or key.report_id in not_made:
             waits.append(f"{account.name}: its report was not rendered in this run (its line "
                          "says why)")  # fmt: skip
             continue
