@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -342,3 +343,55 @@ def test_a_distributed_run_sends_the_rollup_once_after_the_workers(tmp_path: Pat
               if ROLLUP_PDF in attachments(m.message)]  # fmt: skip
     text = pdf_text(attachments(mail)[ROLLUP_PDF], tmp_path)
     assert "Nordlicht Studio" in text and "Café Müller" in text
+
+
+@pytest.mark.slow
+def test_the_rollup_has_its_own_data_quality_holds_and_uncertain_rows(tmp_path: Path) -> None:
+    spec = write(tmp_path / "specs")
+    out = tmp_path / "out"
+    with Sandbox(seed=1, now=NOW) as sb, SmtpServer() as smtp:
+        env = environment(sb, tmp_path, smtp.env())
+        both = run([str(spec), "--send", "--account", CAFE, "--account", NORDLICHT], env, out)
+        assert both.status == 0 and len(smtp.received) == 2, both.err
+        # Stricter rules since the accounts went out: the roll-up of their data is held by them.
+        text = spec.read_text().replace("[quality]\n", "[quality]\nmax_change_percent = 0.1\n")
+        spec.write_text(text, encoding="utf-8")
+        held = run([str(spec), "--send", "--account", "rollup"], env, out)
+        assert held.status == 1 and len(smtp.received) == 2
+        lines = held.err.splitlines()
+        assert lines[0].startswith(
+            "gruppe.toml: Kaffee Gruppe gesamt 2026-10: held by the data-quality rules: nothing "
+            "was sent to 1 recipient(s); the next run sends it once the data is fine ("
+        )
+        assert lines[1].startswith("  held: Café Müller: views moved ")
+        assert any(x.startswith("  held: Nordlicht Studio: ") for x in lines)
+        rollup_id = rollup_key(spec).report_id
+        listed = run_cli(["pending"], env=env).stdout.splitlines()
+        assert listed[0].startswith(f"{rollup_id}  gruppe.toml: Kaffee Gruppe gesamt (rollup) ")
+        assert listed[-1] == f"  send it: reporter approve {rollup_id}"
+        approved = run_cli(["approve", rollup_id, "--out", str(out), "--now", NOW.isoformat()],
+                           env=env)  # fmt: skip
+        assert approved.status == 0, approved.err
+        assert approved.err.startswith("approved despite: Café Müller: views moved ")
+        assert len(smtp.received) == 3
+        assert ROLLUP_PDF in attachments(smtp.received[2].message)
+
+    # A message the SMTP server may have taken before reporter stopped: held, with the command
+    # that sends that roll-up again to that recipient.
+    second = write(tmp_path / "other")
+    with Store.open(tmp_path / "store.sqlite3") as store:
+        store.mark_sending(rollup_key(second), "anna@client.example", "<x@y>", now=NOW)
+    with Sandbox(seed=1, now=NOW) as sb, SmtpServer() as smtp:
+        env = environment(sb, tmp_path, smtp.env())
+        first = run([str(second), "--send"], env, out)
+        assert first.status == 1 and len(smtp.received) == 2, "the accounts' reports only"
+        command = (
+            f"reporter run {second.resolve()} --send --resend --period 2026-10 --account rollup "
+            f"--recipient anna@client.example --out {out}"
+        )
+        [line] = [x for x in first.err.splitlines() if "Kaffee Gruppe gesamt" in x]
+        assert "held anna@client.example: may have been sent at 2026-11-03 08:00 UTC" in line
+        assert f"`{command}`" in line
+        resent = run(shlex.split(command)[2:-2], env, out)
+        assert resent.status == 0, resent.err
+        assert len(smtp.received) == 3 and ROLLUP_PDF in attachments(smtp.received[2].message)
