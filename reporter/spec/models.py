@@ -516,7 +516,11 @@ class Spec(_Section):
         None, description="The account manager's Markdown notes per period, in the summary."
     )
     rollup: Rollup | None = Field(
-        None, description="Also render one combined report over all accounts."
+        None,
+        description=(
+            "Also render one combined report over all accounts (and e-mail it with "
+            "`reporter run --send`)."
+        ),
     )
     quality: Quality = Field(
         default_factory=Quality,
