@@ -229,6 +229,7 @@ def test_the_rollup_is_reviewed_and_approved_like_a_report(tmp_path: Path) -> No
         [summary] = out.rglob("Kaffee-Gruppe-gesamt-2026-10.review.txt")
         assert summary.read_text().startswith("Review: Kaffee Gruppe gesamt, 2026-10 (gruppe.toml)")
         assert "\nFigures\n  Views: " in summary.read_text()
+        assert "\nNot available\n  as in each account's report" in summary.read_text()
         rollup_id = rollup_key(spec).report_id
         assert f"{rollup_id}  gruppe.toml: Kaffee Gruppe gesamt (rollup) 2026-10: awaiting " in (
             run_cli(["pending"], env=env).stdout

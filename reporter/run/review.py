@@ -80,7 +80,9 @@ def summary_text(report: Report, rendered: Rendered, options: RunOptions) -> str
     media_gaps = [g for g in gaps if g.object_id != account_id]
     if media_gaps:
         lines.append(f"  {len(media_gaps)} media value(s); the report's notes list them")
-    if lines[-1] == "Not available":
+    if report.is_rollup:  # its accounts' gaps are in their own reviews and reports' notes
+        lines.append("  as in each account's report (their notes list it)")
+    elif lines[-1] == "Not available":
         lines.append("  nothing")
     lines += ["", "Holds (data-quality rules; approving sends it despite them)"]
     lines += [f"  - {r}" for r in report.reasons] or ["  none"]
