@@ -396,3 +396,28 @@ def test_the_rollup_has_its_own_data_quality_holds_and_uncertain_rows(tmp_path: 
         resent = run(shlex.split(command)[2:-2], env, out)
         assert resent.status == 0, resent.err
         assert len(smtp.received) == 3 and ROLLUP_PDF in attachments(smtp.received[2].message)
+
+
+@pytest.mark.slow
+def test_an_account_rendered_before_counts_for_the_rollup(tmp_path: Path) -> None:
+    """An account's report previewed with `reporter render`, whose only recipient may have got
+    it (a 'sending' row): nothing to render in this run, and its render stands for the roll-up."""
+    spec = write(tmp_path / "specs")
+    out = tmp_path / "out"
+    with Sandbox(seed=1, now=NOW) as sb, SmtpServer() as smtp:
+        env = environment(sb, tmp_path, smtp.env())
+        preview = run_cli(["render", str(spec), "--out", str(out), "--now", NOW_TEXT], env=env)
+        assert preview.status == 0, preview.err
+        previewed = pdf_text(next(out.rglob("Kaffee-Gruppe-gesamt-2026-10.pdf")).read_bytes(),
+                             tmp_path)  # fmt: skip
+        with Store.open(tmp_path / "store.sqlite3") as store:
+            key = ReportKey(str(spec.resolve()), CAFE, "2026-10")
+            store.mark_sending(key, "anna@client.example", "<x@y>", now=NOW)
+        ran = run([str(spec), "--send"], env, out)
+        assert ran.status == 1, "Café Müller's report may have been sent: held"
+        assert "Café Müller 2026-10: held anna@client.example: may have been sent" in ran.err
+        assert "Kaffee Gruppe gesamt 2026-10: sent to 1 of 1 recipient(s)" in ran.out
+        assert len(smtp.received) == 2, "Nordlicht Studio's report and the roll-up"
+        [mail] = [r.message for r in smtp.received if ROLLUP_PDF in attachments(r.message)]
+        text = pdf_text(attachments(mail)[ROLLUP_PDF], tmp_path)
+        assert text == previewed, "the roll-up previewed, from the same data and date"

@@ -8,8 +8,9 @@ its one writer (the run lock: an overlapping run waits ``REPORTER_LOCK_TIMEOUT``
 says so and stops) → decide each recipient from the ledger (deliver/gate.py) → check the SMTP
 settings against the server (seconds, before any fetch) → fetch what the reports still to send
 need, spec by spec → render in worker processes (CPU bound: one per CPU) → deliver from this
-process as renders finish, the ledger following every message. A failing report never stops the
-others.
+process as renders finish, the ledger following every message → each spec's roll-up, once its
+accounts' reports are done, from the data they were rendered from (run/rollup.py). A failing
+report never stops the others.
 """
 
 from __future__ import annotations
@@ -230,7 +231,7 @@ class _Deliveries:
             return
         keep_files(self.store, report.key, rendered.files, now=world.now)
         line = _delivered(report, rendered, self.store, log, self.config, self.options, world)
-        log.report(dataclasses.replace(line, rendered=True))
+        log.report(dataclasses.replace(line, made=True))
 
 
 def _delivered(

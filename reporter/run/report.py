@@ -79,8 +79,8 @@ class Report:
             return False
         return self.spec.delivery is None or bool(self.sends)
 
-    def line(self, kind: Kind, text: str) -> Line:
-        """The run's line about this report."""
+    def line(self, kind: Kind, text: str, *, made: bool = False) -> Line:
+        """The run's line about this report (``made``: see Line)."""
         return Line(
             self.path.name,
             self.account.name,
@@ -90,6 +90,7 @@ class Report:
             self.requests,
             self.seconds,
             self.key.report_id,
+            made,
         )
 
 

@@ -120,13 +120,12 @@ def _members(
     for account in report.spec.accounts:
         key = ReportKey(report.key.spec, account.id, period)
         mine = lines.get(key.report_id, ())
-        rendered = any(line.rendered for line in mine)
-        made = rendered or any(line.kind == "already sent" for line in mine)
+        made = any(line.made for line in mine)
         if (mine and not made) or key.report_id in not_made:
             waits.append(f"{account.name}: its report was not rendered in this run (its line "
                          "says why)")  # fmt: skip
             continue
-        if not rendered and any(w.kind == "held" for w in store.waiting(key)):
+        if not made and any(w.kind == "held" for w in store.waiting(key)):
             waits.append(f"{account.name}: its report is held (`reporter pending` says why)")
             continue
         kept = store.archived(key.spec, account.id, period)

@@ -140,8 +140,7 @@ def _rollups(
     made: dict[str, bool] = {}
     for line in log.lines:
         if line.report_id:
-            done = line.rendered or line.kind == "already sent"
-            made[line.report_id] = made.get(line.report_id, False) or done
+            made[line.report_id] = made.get(line.report_id, False) or line.made
     not_made = sorted(report for report, done in made.items() if not done)
     work = []
     for path, spec in rollups:
