@@ -74,3 +74,54 @@ def test_rollup_csv_has_the_table_by_account() -> None:
     assert {r["column"] for r in reach} == {"Acme Coffee Roasters", "Acme Berlin", "All 2 accounts"}
     # unique accounts are never summed: the total cell stays empty (a number column)
     assert next(r for r in reach if r["column"] == "All 2 accounts")["value"] == ""
+
+
+def test_rollup_csv_cells_stay_inert() -> None:
+    """Account names become the roll-up's columns: a name like a formula stays text."""
+    import csv
+    import io
+
+    from reporter.render import write
+
+    data = _spec().model_dump()
+    data["accounts"][1]["name"] = '=HYPERLINK("http://x.example","Berlin")'
+    spec = Spec.model_validate(data)
+    datasets = [rs.dataset(seed=1), rs.dataset(seed=2, scale=0.4)]
+    september = rs.dataset(rs.SEPTEMBER, seed=3)
+    reports = [
+        make_inputs(
+            spec, account, ds, september, catalogue=rs.CATALOGUE, thumbnails={}, now=rs.FETCHED_AT
+        )
+        for account, ds in zip(spec.accounts, datasets, strict=True)
+    ]
+    values = rollup.build("Acme group", reports)
+    rendered = render_context(spec, values, reports[0].period_label, "Acme group", None)
+    rows = list(csv.DictReader(io.StringIO(write.tables_csv(rendered.tables).decode("utf-8-sig"))))
+    columns = {r["column"] for r in rows if r["table"] == "rollup_accounts"}
+    assert '\'=HYPERLINK("http://x.example","Berlin")' in columns
+    assert not any(c.startswith("=") for r in rows for c in r.values())
+    # The summed cards with their comparison: raw numbers a spreadsheet can add up.
+    views = {r["column"]: r["value"] for r in rows if r["table"] == "kpis" and r["row"] == "Views"}
+    now = sum(totals.account_total(ds, "views", additive=True).value or 0 for ds in datasets)
+    before = 2 * (totals.account_total(september, "views", additive=True).value or 0)
+    assert reports[0].comparison_label is not None
+    assert float(views[reports[0].period_label]) == now
+    assert float(views[reports[0].comparison_label]) == before
+    assert float(views["change"]) == now - before
+
+
+def test_rollup_recipients_are_its_own_or_the_specs() -> None:
+    from reporter.spec.models import Delivery, Rollup, RollupDelivery
+
+    spec_delivery = Delivery(to=["anna@client.example"], subject="{client}: {period}", review=True)
+    assert Rollup().delivery_of(spec_delivery) == spec_delivery
+    assert Rollup().delivery_of(None) is None
+    own = Rollup(delivery=RollupDelivery(to=["hq@client.example"], cc=["c@agency.example"]))
+    mine = own.delivery_of(spec_delivery)
+    assert mine is not None
+    assert (mine.to, mine.cc, mine.bcc) == (["hq@client.example"], ["c@agency.example"], [])
+    assert (mine.subject, mine.review) == ("{client}: {period}", True), "the rest as [delivery]"
+    alone = Rollup(delivery=RollupDelivery(to=["hq@client.example"], review=False))
+    only = alone.delivery_of(None)
+    assert only is not None and only.subject == Delivery(to=["x@y.example"]).subject
+    assert alone.delivery_of(spec_delivery).review is False  # type: ignore[union-attr]

@@ -250,29 +250,15 @@ def _render_rollup(
     sandbox: bool = False,
 ) -> list[Path]:
     """The combined report over the accounts just rendered, from the same (archived) data."""
-    from reporter.periods import Period
     from reporter.render import rollup  # the renderer, in this process: a roll-up is rare
-    from reporter.render.report import make_inputs, render_context, write_files
 
-    assert spec.rollup is not None
-    when = max(w for *_, w in made)
-    reports = [
-        make_inputs(
-            spec,
-            account,
-            data,
-            before,
-            thumbnails={},
-            now=when,
-            spec_dir=spec_path.parent,
-            catalogue=world.catalogue,
-            simulated=sandbox,
-        )
-        for account, data, before, _ in made
-    ]
-    values = rollup.build(spec.rollup.name, reports)
-    rendered = render_context(
-        spec, values, reports[0].period_label, spec.rollup.name, spec_path.parent
+    written = rollup.write(
+        spec,
+        [(account, data, before) for account, data, before, _ in made],
+        now=max(w for *_, w in made),
+        spec_dir=spec_path.parent,
+        catalogue=world.catalogue,
+        out_root=out,
+        simulated=sandbox,
     )
-    period = Period(made[0][1].since, made[0][1].until)
-    return write_files(spec, rendered, spec.rollup.name, period, out)
+    return list(written.files)

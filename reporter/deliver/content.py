@@ -14,7 +14,7 @@ import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import jinja2.sandbox
@@ -26,6 +26,9 @@ from reporter.periods import Period
 from reporter.render.inert import printable
 from reporter.render.model import Kpi
 from reporter.spec.models import Account, Delivery, Spec
+
+if TYPE_CHECKING:
+    from reporter.render.rollup import Written  # the roll-up's renderer, loaded where it draws
 
 DEFAULT_SUBJECT = Delivery.model_fields["subject"].default
 
@@ -83,6 +86,25 @@ def headline(
         highlights=tuple(h.text for h in page.highlights),
         color=branding.primary_color,
         author=branding.author,
+        lang=spec.report.locale.split("_")[0],
+    )
+
+
+def rollup_headline(spec: Spec, written: Written) -> Headline:
+    """The figures of a roll-up's e-mail: the roll-up's own KPI cards (the sums that may be
+    added), under the roll-up's name."""
+    assert spec.rollup is not None
+    first = written.first
+    return Headline(
+        title=first.report_title,
+        client=spec.report.client,
+        account=spec.rollup.name,
+        period=first.period_label,
+        comparison=first.comparison_label,
+        kpis=written.kpis,
+        highlights=(),
+        color=first.branding.primary_color,
+        author=first.branding.author,
         lang=spec.report.locale.split("_")[0],
     )
 

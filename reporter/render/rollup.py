@@ -8,16 +8,27 @@ accounts is one person in each, so a sum would count them twice; the notes say s
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from reporter.catalogue import Catalogue
+from reporter.dataset import Dataset
+from reporter.dataset.totals import Total
+from reporter.periods import Period
 from reporter.render import images
 from reporter.render.inputs import Inputs
 from reporter.render.model import Cell, Kpi, NoteItem, Notes, Table
 from reporter.render.sections import cover as cover_section
 from reporter.render.sections import notes, summary
 from reporter.render.translations import N_, template_callables
+from reporter.spec.models import Account, Spec
+
+# One account's report in the roll-up: its account, the data it was rendered from, and that of
+# its comparison period.
+Member = tuple[Account, Dataset, Dataset | None]
 
 ROLLUP_NOTE = N_(
     "Totals add up only figures Meta allows adding (views, interactions, likes and other "
@@ -32,6 +43,43 @@ class Rollup:
     name: str
     table: Table
     accounts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Written:
+    """A roll-up's files and what its e-mail shows (its KPI cards, the first account's labels)."""
+
+    files: tuple[Path, ...]
+    first: Inputs
+    kpis: tuple[Kpi, ...]
+
+
+def write(
+    spec: Spec,
+    members: Sequence[Member],
+    *,
+    now: dt.datetime,
+    spec_dir: Path,
+    catalogue: Catalogue,
+    out_root: Path,
+    simulated: bool = False,
+) -> Written:
+    """The roll-up over ``members`` (each account's report, from the data it was rendered
+    from) in the spec's formats, where an account's report goes with the roll-up's name."""
+    from reporter.render.report import make_inputs, render_context, write_files
+
+    assert spec.rollup is not None
+    name = spec.rollup.name
+    reports = [
+        make_inputs(spec, account, data, before, thumbnails={}, now=now, spec_dir=spec_dir,
+                    catalogue=catalogue, simulated=simulated)
+        for account, data, before in members
+    ]  # fmt: skip
+    values = build(name, reports)
+    rendered = render_context(spec, values, reports[0].period_label, name, spec_dir)
+    period = Period(members[0][1].since, members[0][1].until)
+    files = write_files(spec, rendered, name, period, out_root)
+    return Written(tuple(files), reports[0], values["summary"].kpis)
 
 
 def build(name: str, reports: Sequence[Inputs]) -> dict[str, Any]:
@@ -62,6 +110,7 @@ def build(name: str, reports: Sequence[Inputs]) -> dict[str, Any]:
         first.comparison_label,
         first.fmt.datetime(fetched)
         + (" (" + _("the earliest of the accounts") + ")" if len(reports) > 1 else ""),
+        table=summary.kpi_table(first, [_sums(reports, m) for m in summed], kpis),
     )
     table = _table(reports, metrics)
     data_notes = [
@@ -128,6 +177,17 @@ def _kpi(reports: Sequence[Inputs], metric: str) -> Kpi:
         delta_percent=fmt.signed_percent(ratio) if ratio is not None else fmt.gettext("new"),
         trend="up" if (delta or 0) > 0 else "down" if (delta or 0) < 0 else "flat",
     )
+
+
+def _sums(reports: Sequence[Inputs], metric: str) -> tuple[str, Total, Total | None]:
+    """A summed card's figures for the CSV: the sum over the accounts, and the sum of their
+    comparison (none when an account has no comparison figure)."""
+    current = [r.account_total(r.current, metric).value for r in reports]
+    value = None if any(v is None for v in current) else sum(v or 0 for v in current)
+    before = [r.account_total(r.previous, metric).value if r.previous else None for r in reports]
+    if reports[0].comparison_label is None or any(v is None for v in before):
+        return metric, Total(value), None
+    return metric, Total(value), Total(sum(v or 0 for v in before))
 
 
 def _table(reports: Sequence[Inputs], metrics: list[str]) -> Table:

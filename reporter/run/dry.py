@@ -28,6 +28,11 @@ def dry_run(reports: Sequence[Report], options: RunOptions, world: World) -> int
                 continue
             if not report.needs_render:
                 world.out.write("  fetch and render nothing: nothing to send\n")
+            elif report.is_rollup:
+                world.out.write(
+                    f"  render the roll-up over its {len(report.spec.accounts)} accounts' reports "
+                    f"once each is rendered; render {report.spec.output.formats}\n"
+                )
             else:
                 sub = report.spec.model_copy(update={"accounts": [report.account]})
                 today = today_in(report.spec.report.timezone, world.now)

@@ -110,9 +110,9 @@ def without_sending(report: Report) -> Line:
     holds = [d for d in report.decisions if d.action == "hold"]
     if holds:
         text = "; ".join(f"held {d.recipient.address}: {d.reason}" for d in holds)
-        return report.line("held", text)
+        return report.line("held", text, made=True)
     text = skipped_text(report.decisions) or "no recipient selected"
-    return report.line("already sent", text)
+    return report.line("already sent", text, made=True)
 
 
 def _kept(

@@ -46,6 +46,20 @@ class RenderJob:
 
 
 @dataclass(frozen=True)
+class RollupJob:
+    """A spec's roll-up over its accounts' reports of one period (run/rollup.py)."""
+
+    spec: Spec
+    spec_dir: Path
+    members: tuple[tuple[Account, Dataset, Dataset | None], ...]
+    out_root: Path
+    now: dt.datetime  # the latest of its accounts' renders: the same roll-up every time
+    headline: bool
+    catalogue: Catalogue
+    simulated: bool = False
+
+
+@dataclass(frozen=True)
 class Rendered:
     files: tuple[Path, ...]
     pdf: Path | None  # a path, not bytes: the run process holds no PDF between reports
@@ -62,6 +76,29 @@ def render_job(job: RenderJob) -> Rendered:
         if (refused := machine_error(error)) is None:
             raise
         raise refused from None
+
+
+def render_rollup_job(job: RollupJob) -> Rendered:
+    """``render_job`` for a roll-up: its files, the PDF's path and the e-mail's figures."""
+    try:
+        return _render_rollup(job)
+    except OSError as error:
+        if (refused := machine_error(error)) is None:
+            raise
+        raise refused from None
+
+
+def _render_rollup(job: RollupJob) -> Rendered:
+    from reporter.deliver.content import rollup_headline
+    from reporter.render import rollup
+
+    started = time.monotonic()
+    written = rollup.write(job.spec, job.members, now=job.now, spec_dir=job.spec_dir,
+                           catalogue=job.catalogue, out_root=job.out_root,
+                           simulated=job.simulated)  # fmt: skip
+    pdf = next((f for f in written.files if f.suffix == ".pdf"), None)
+    figures = rollup_headline(job.spec, written) if job.headline else None
+    return Rendered(written.files, pdf, figures, time.monotonic() - started)
 
 
 def _render(job: RenderJob) -> Rendered:

@@ -37,6 +37,11 @@ class Line:
     text: str  # what happened, and for a failure what to do
     requests: int
     seconds: float
+    # Which report (ReportKey.report_id, the same on every host), and whether its render stands
+    # after this line (rendered in this run, or nothing to render: its recipients are done): a
+    # roll-up goes out once every account's report of its period is made (run/rollup.py).
+    report_id: str = ""
+    made: bool = False
 
     def plain(self) -> str:
         head = f"{self.spec}: {self.account} {self.period}: "

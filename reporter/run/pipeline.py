@@ -8,8 +8,9 @@ its one writer (the run lock: an overlapping run waits ``REPORTER_LOCK_TIMEOUT``
 says so and stops) → decide each recipient from the ledger (deliver/gate.py) → check the SMTP
 settings against the server (seconds, before any fetch) → fetch what the reports still to send
 need, spec by spec → render in worker processes (CPU bound: one per CPU) → deliver from this
-process as renders finish, the ledger following every message. A failing report never stops the
-others.
+process as renders finish, the ledger following every message → each spec's roll-up, once its
+accounts' reports are done, from the data they were rendered from (run/rollup.py). A failing
+report never stops the others.
 """
 
 from __future__ import annotations
@@ -32,11 +33,19 @@ from reporter.render.fonts import font_warnings
 from reporter.run.deliver import deliver_one, token_warnings
 from reporter.run.due import Candidate, candidates, look_back
 from reporter.run.fetching import fetch_and_submit
-from reporter.run.jobs import Rendered, RenderJob, keep_files, render_job
+from reporter.run.jobs import (
+    Rendered,
+    RenderJob,
+    RollupJob,
+    keep_files,
+    render_job,
+    render_rollup_job,
+)
 from reporter.run.log import BAD, Line, RunLog
 from reporter.run.pool import InOrder, pool_of
 from reporter.run.report import Report, RunOptions, decided
 from reporter.run.review import approve, await_review
+from reporter.run.rollup import rollup_chosen, rollup_unit, submit_rollups
 from reporter.run.specs import chosen, none_chosen, valid_specs
 from reporter.spec.models import Spec
 from reporter.store.database import Store
@@ -57,7 +66,7 @@ def run_reports(
 
         return dry_run(reports, options, world)
     config = smtp_config(world.settings)
-    accounts = list({r.account.id: r.account for r in reports}.values())
+    accounts = list({r.account.id: r.account for r in reports if not r.is_rollup}.values())
     with api_target(accounts, sandbox=options.sandbox, world=world) as target:
         ctx = fetch_context(target, world)
         with Store.open(ctx.settings.store, lock_timeout=ctx.settings.lock_timeout) as store:
@@ -79,20 +88,24 @@ def run_reports(
 
 
 def _reports(specs: Sequence[tuple[Path, Spec]], options: RunOptions, world: World) -> list[Report]:
-    """One report per account of every spec (``--account``: those accounts only)."""
+    """One report per account of every spec (``--account``: those accounts only), and its
+    roll-up after them (run/rollup.py)."""
     reports: list[Report] = []
     for path, spec in specs:
         check_message_template(spec, path.parent)
         history = world.catalogue.limits.history_years
-        for account in spec.accounts:
-            if not chosen(account, options.accounts):
-                continue
-            for due in _periods(spec, options, world):
+        units = [(a, spec) for a in spec.accounts
+                 if chosen(a, options.accounts)]  # fmt: skip
+        if rollup_chosen(spec, options.accounts):
+            units.append(rollup_unit(spec))
+            check_message_template(units[-1][1], path.parent)
+        for account, of in units:
+            for due in _periods(of, options, world):
                 period, compare = report_periods(spec.report, due.period.label, world.now,
                                                  history_years=history)  # fmt: skip
                 key = ReportKey(options.spec_key or str(path.resolve()), account.id,
                                 period.label)  # fmt: skip
-                reports.append(Report(path, spec, account, period, compare, key,
+                reports.append(Report(path, of, account, period, compare, key,
                                       not_due=due.not_due, closed=due.over))  # fmt: skip
     if not reports:
         raise none_chosen(options.accounts)
@@ -104,7 +117,7 @@ def _reports(specs: Sequence[tuple[Path, Spec]], options: RunOptions, world: Wor
             f"selects {len(reports)} reports of {len(specs)} spec(s)); nothing was sent"
         )
     if options.sandbox:
-        check_sandbox_accounts([r.account for r in reports])
+        check_sandbox_accounts([r.account for r in reports if not r.is_rollup])
     _check_only(options.only, reports)
     return reports
 
@@ -171,7 +184,18 @@ def _render_and_deliver(
             log.progress(f"rendering {submitted} report(s)")
             renders.submit(report, render_job, job)
 
-        fetch_and_submit(reports, store, ctx, log, options, world, submit)
+        def submit_rollup(report: Report, job: RollupJob) -> None:
+            check_terminated()
+            nonlocal submitted
+            submitted += 1
+            log.progress(f"rendering {submitted} report(s)")
+            renders.submit(report, render_rollup_job, job)
+
+        accounts = [r for r in reports if not r.is_rollup]
+        fetch_and_submit(accounts, store, ctx, log, options, world, submit)
+        renders.finish()  # a roll-up is made once its accounts' reports are
+        rollups = [r for r in reports if r.is_rollup]
+        submit_rollups(rollups, store, log, options, world, submit_rollup)
         renders.finish()
     return deliveries.status
 
@@ -202,7 +226,7 @@ class _Deliveries:
             return
         keep_files(self.store, report.key, rendered.files, now=world.now)
         line = _delivered(report, rendered, self.store, log, self.config, self.options, world)
-        log.report(line)
+        log.report(dataclasses.replace(line, made=True))
 
 
 def _delivered(

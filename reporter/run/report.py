@@ -17,6 +17,10 @@ from reporter.spec.models import Account, Spec
 from reporter.store.database import Store
 from reporter.store.ledger import ReportKey
 
+# The account id of a spec's roll-up (run/rollup.py) in the ledger, the store and `--account`:
+# one roll-up a spec, and a name that no Instagram account id (digits) can be.
+ROLLUP_ID = "rollup"
+
 
 @dataclass(frozen=True)
 class RunOptions:
@@ -37,6 +41,9 @@ class RunOptions:
     spec_key: str | None = None
     fetch_only: bool = False
     render_inline: bool = False  # in this process: a worker's processes are its parallelism
+    # A roll-up's task of a distributed run: the reports (ReportKey.report_id) the workers did
+    # not render in this run, so the roll-up waits for them as on one machine (run/rollup.py).
+    not_made: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,11 @@ class Report:
     closed: bool = True  # the period is over (a period not due may still be settling)
 
     @property
+    def is_rollup(self) -> bool:
+        """The spec's combined report over its accounts (``account`` stands for it)."""
+        return self.account.id == ROLLUP_ID
+
+    @property
     def sends(self) -> list[Decision]:
         return [d for d in self.decisions if d.action == "send"]
 
@@ -67,8 +79,8 @@ class Report:
             return False
         return self.spec.delivery is None or bool(self.sends)
 
-    def line(self, kind: Kind, text: str) -> Line:
-        """The run's line about this report."""
+    def line(self, kind: Kind, text: str, *, made: bool = False) -> Line:
+        """The run's line about this report (``made``: see Line)."""
         return Line(
             self.path.name,
             self.account.name,
@@ -77,6 +89,8 @@ class Report:
             text,
             self.requests,
             self.seconds,
+            self.key.report_id,
+            made,
         )
 
 

@@ -36,8 +36,15 @@ def for_review(report: Report, current: Dataset, reasons: Sequence[str]) -> Repo
 
 
 def approve(key: ReportKey, store: Store, world: World) -> None:
-    """Record the approval of one report, with the holds it is approved despite."""
+    """Record the approval of one report, with the holds it is approved despite; not of a
+    roll-up still waiting for its accounts' reports (approve those first)."""
     waiting = store.waiting(key)
+    if any(w.kind == "incomplete" for w in waiting):
+        world.err.write(
+            "not approved: the roll-up waits for its accounts' reports, not for an approval; "
+            "`reporter pending` lists them\n"
+        )
+        return
     despite = [r for w in waiting for r in w.reasons]
     store.approve(key, despite, now=world.now)
     if despite:
@@ -73,7 +80,9 @@ def summary_text(report: Report, rendered: Rendered, options: RunOptions) -> str
     media_gaps = [g for g in gaps if g.object_id != account_id]
     if media_gaps:
         lines.append(f"  {len(media_gaps)} media value(s); the report's notes list them")
-    if lines[-1] == "Not available":
+    if report.is_rollup:  # its accounts' gaps are in their own reviews and reports' notes
+        lines.append("  as in each account's report (their notes list it)")
+    elif lines[-1] == "Not available":
         lines.append("  nothing")
     lines += ["", "Holds (data-quality rules; approving sends it despite them)"]
     lines += [f"  - {r}" for r in report.reasons] or ["  none"]
@@ -117,14 +126,18 @@ def pending_lines(waiting: Sequence[Waiting], *, sandbox: bool = False) -> list[
         name = Path(key.spec).name
         account = f"{item.account_name} ({key.account_id})" if item.account_name else key.account_id
         since = item.updated_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-        what = {"review": "awaiting approval", "unconfirmed": "may have been sent"}.get(
-            item.kind, "held"
-        )
+        what = {
+            "review": "awaiting approval",
+            "unconfirmed": "may have been sent",
+            "incomplete": "waits for its accounts' reports",
+        }.get(item.kind, "held")
         lines.append(f"{key.report_id}  {name}: {account} {key.period}: {what} (since {since})")
         if item.summary:
             lines.append(f"  summary: {item.summary}")
         lines += [f"  held: {reason}" for reason in item.reasons]
-        if item.kind != "unconfirmed":  # approving cannot settle it: the held line says how
+        if item.kind == "incomplete":
+            lines.append("  the next `reporter run --send` sends it once they are all rendered")
+        elif item.kind != "unconfirmed":  # approving cannot settle it: the held line says how
             flag = " --sandbox" if sandbox else ""
             lines.append(f"  send it: reporter approve {key.report_id}{flag}")
     return lines

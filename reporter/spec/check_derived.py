@@ -266,6 +266,25 @@ class _Check:
                     hints=("add the brand's other accounts, or remove [rollup]",),
                 )
             )
+        rollup = self.spec.rollup
+        taken = [a for a in self.spec.accounts if rollup and _same_name(a.name, rollup.name)]
+        if rollup is not None and taken:
+            self.out.append(
+                Diagnostic(
+                    "error",
+                    "rollup-name-taken",
+                    f"the roll-up's name {_q(rollup.name)} is the name of an account",
+                    path=("rollup", "name"),
+                    hints=(
+                        "their files would overwrite each other and `--account` could not tell "
+                        'them apart: give the combined report its own name, e.g. "All accounts"',
+                    ),
+                )
+            )
+
+
+def _same_name(one: str, other: str) -> bool:
+    return one.strip().casefold() == other.strip().casefold()
 
 
 def check_derived(spec: Spec, catalogue: Catalogue) -> list[Diagnostic]:

@@ -213,6 +213,9 @@ class ValueChecker:
         self._pattern(output.directory, ("output", "directory"), path_like=True)
         if self.spec.delivery is not None:
             self._pattern(self.spec.delivery.subject, ("delivery", "subject"), path_like=False)
+        own = self.spec.rollup.delivery if self.spec.rollup is not None else None
+        if own is not None and own.subject is not None:
+            self._pattern(own.subject, ("rollup", "delivery", "subject"), path_like=False)
 
     def _pattern(self, pattern: str, path: KeyPath, *, path_like: bool) -> None:
         try:
@@ -257,20 +260,22 @@ class ValueChecker:
 
     def delivery(self) -> None:
         delivery = self.spec.delivery
-        if delivery is None:
-            return
-        for field in ("to", "cc", "bcc"):
-            for index, address in enumerate(getattr(delivery, field)):
-                if not _is_address(address):
-                    self.out.append(
-                        _error(
-                            "invalid-email",
-                            f"not an e-mail address: {q(address)}",
-                            ("delivery", field, index),
-                            'write name@example.com or "Name <name@example.com>"',
+        own = self.spec.rollup.delivery if self.spec.rollup is not None else None
+        blocks: list[tuple[KeyPath, object]] = [(("delivery",), delivery)]
+        blocks.append((("rollup", "delivery"), own))
+        for where, block in blocks:
+            for field in ("to", "cc", "bcc"):
+                for index, address in enumerate(getattr(block, field, ())):
+                    if not _is_address(address):
+                        self.out.append(
+                            _error(
+                                "invalid-email",
+                                f"not an e-mail address: {q(address)}",
+                                (*where, field, index),
+                                'write name@example.com or "Name <name@example.com>"',
+                            )
                         )
-                    )
-        if "pdf" not in self.spec.output.formats:
+        if delivery is not None and "pdf" not in self.spec.output.formats:
             self.out.append(
                 _error(
                     "delivery-without-pdf",
@@ -279,19 +284,33 @@ class ValueChecker:
                     'add "pdf" to output.formats, or remove [delivery]',
                 )
             )
+        elif own is not None and "pdf" not in self.spec.output.formats:
+            self.out.append(
+                _error(
+                    "delivery-without-pdf",
+                    '[rollup.delivery] e-mails the PDF, but output.formats has no "pdf"',
+                    ("output", "formats"),
+                    'add "pdf" to output.formats, or remove [rollup.delivery]',
+                )
+            )
 
 
 def check_files(spec: Spec, spec_dir: Path) -> list[Diagnostic]:
     """Files the spec names that must exist, relative to the spec's folder."""
     out: list[Diagnostic] = []
-    message = spec.delivery.message if spec.delivery else None
-    if message is not None and not (spec_dir / message).is_file():
-        out.append(
-            _error(
-                "message-not-found",
-                f"no message template {q(message)} next to the spec",
-                ("delivery", "message"),
-                f"looked for {spec_dir / message}; the path is relative to the spec's folder",
+    own = spec.rollup.delivery if spec.rollup is not None else None
+    messages: list[tuple[KeyPath, str | None]] = [
+        (("delivery", "message"), spec.delivery.message if spec.delivery else None),
+        (("rollup", "delivery", "message"), own.message if own else None),
+    ]
+    for where, message in messages:
+        if message is not None and not (spec_dir / message).is_file():
+            out.append(
+                _error(
+                    "message-not-found",
+                    f"no message template {q(message)} next to the spec",
+                    where,
+                    f"looked for {spec_dir / message}; the path is relative to the spec's folder",
+                )
             )
-        )
     return out

@@ -366,6 +366,29 @@ class Commentary(_Section):
     )
 
 
+class RollupDelivery(_Section):
+    """Who receives the roll-up, when not the spec's ``[delivery]`` (a group's head office)."""
+
+    to: list[str] = Field(min_length=1, description="The roll-up's recipients.")
+    cc: list[str] = Field(default_factory=list, description="Copy recipients.")
+    bcc: list[str] = Field(default_factory=list, description="Blind-copy recipients.")
+    subject: str | None = Field(
+        None,
+        min_length=1,
+        description=(
+            "E-mail subject (default: `delivery.subject`); `{account}` is the roll-up's name."
+        ),
+    )
+    message: str | None = Field(
+        None,
+        min_length=1,
+        description="Text of the e-mail, as `delivery.message` (default: `delivery.message`).",
+    )
+    review: bool | None = Field(
+        None, description="Hold the roll-up for approval (default: `delivery.review`)."
+    )
+
+
 class Rollup(_Section):
     """A combined report over all the spec's accounts."""
 
@@ -378,6 +401,29 @@ class Rollup(_Section):
             "shown per account."
         ),
     )
+    delivery: RollupDelivery | None = Field(
+        None,
+        description=(
+            "The roll-up's own recipients; without it `reporter run --send` e-mails the roll-up "
+            "to the `[delivery]` recipients, once every account's report of the period is "
+            "rendered."
+        ),
+    )
+
+    def delivery_of(self, spec_delivery: Delivery | None) -> Delivery | None:
+        """Who receives the roll-up and how: its own recipients, the rest as ``[delivery]``."""
+        own = self.delivery
+        if own is None:
+            return spec_delivery
+        base = spec_delivery or Delivery(to=own.to)
+        return Delivery(
+            to=own.to,
+            cc=own.cc,
+            bcc=own.bcc,
+            subject=own.subject or base.subject,
+            message=own.message or base.message,
+            review=base.review if own.review is None else own.review,
+        )
 
 
 class Quality(_Section):
@@ -471,7 +517,11 @@ class Spec(_Section):
         None, description="The account manager's Markdown notes per period, in the summary."
     )
     rollup: Rollup | None = Field(
-        None, description="Also render one combined report over all accounts."
+        None,
+        description=(
+            "Also render one combined report over all accounts (and e-mail it with "
+            "`reporter run --send`)."
+        ),
     )
     quality: Quality = Field(
         default_factory=Quality,

@@ -109,6 +109,16 @@ class ArchiveMixin:
             ).all()
         return [RenderedFile(str(r[0]), str(r[1]), bytes(r[2])) for r in rows]
 
+    def has_files(self, spec: str, account_id: str, period: str) -> bool:
+        """Whether the archived render's files are kept: the report was rendered from the
+        archived datasets (``archive`` drops the files of older ones)."""
+        f = t.render_files
+        with self._read() as db:
+            found = db.execute(
+                select(f.c.name).where(*_report(spec, account_id, period)).limit(1)
+            ).first()
+        return found is not None
+
 
 def _report(spec: str, account_id: str, period: str) -> tuple[ColumnElement[bool], ...]:
     f = t.render_files

@@ -24,7 +24,8 @@ from reporter.store import tables as t
 from reporter.store.ledger import ReportKey
 from reporter.store.sql import replace
 
-WaitKind = Literal["review", "held", "unconfirmed"]  # unconfirmed: may have been sent
+# unconfirmed: may have been sent; incomplete: a roll-up whose accounts' reports are not all made
+WaitKind = Literal["review", "held", "unconfirmed", "incomplete"]
 
 
 @dataclass(frozen=True)

@@ -94,6 +94,7 @@ def run_part(payload: dict[str, Any], *, fetch_only: bool) -> dict[str, Any]:
             spec_key=payload["spec_key"],
             fetch_only=fetch_only,
             render_inline=True,
+            not_made=tuple(given.get("not_made", ())),
         )
         try:
             # One account's fetches on one worker at a time: Meta's limits are per token.
