@@ -63,8 +63,9 @@ def deliver_one(
         )
     parts += [f"held {d.recipient.address}: {d.reason}" for d in holds]
     kind: Kind = "failed" if refused else "held" if holds else "sent"
-    if kind == "sent":
+    if kind == "sent":  # every recipient has it: the archived datasets are all that stays
         store.done_waiting(report.key)
+        store.drop_files(report.key.spec, report.key.account_id, report.key.period)
     text = "; ".join(parts)
     return kind, f"FAILED: {text}" if kind == "failed" else text
 
