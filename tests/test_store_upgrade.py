@@ -55,9 +55,10 @@ def _released(path: Path) -> dict[str, list[tuple[object, ...]]]:
                               "snapshots s JOIN calls c ON c.id = s.call_id", 6)  # fmt: skip
     found["observations"] = [
         (*r[:7], *(_iso(v) for v in r[7:10]), *r[10:])
-        for r in rows(f"SELECT {key}, o.object_id, o.metric, o.period, o.value, o.end_time, "
-                      "o.since, o.until, o.dimensions, o.metric_type, o.breakdown FROM "
-                      "observations o JOIN calls c ON c.id = o.call_id")
+        for r in rows(f"SELECT {key}, o.object_id, m.metric, m.period, o.value, o.end_time, "
+                      "o.since, o.until, o.dimensions, m.metric_type, m.breakdown FROM "
+                      "observations o JOIN calls c ON c.id = o.call_id "
+                      "JOIN metrics m ON m.id = o.metric_id")
     ]  # fmt: skip
     found["observations"].sort(key=repr)
     found["unavailable"] = rows(f"SELECT {key}, u.object_id, u.metric, u.reason, u.code, u.kind "
@@ -116,6 +117,8 @@ def test_a_store_of_the_first_release_keeps_every_row(tmp_path: Path) -> None:
     assert after.pop("alembic_version") == [(head(),)]
     assert after.pop("render_files") == []
     assert after.pop("rate_usage") == []
+    assert sorted(after.pop("metrics")) == [(1, "reach", "day", "total_value", "follow_type"),
+                                            (2, "reach", "lifetime", "lifetime", "")]  # fmt: skip
     assert after == before  # every row of every table, its information unchanged
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA user_version").fetchone()[0] == ALEMBIC_USER_VERSION
@@ -156,8 +159,9 @@ def test_a_store_of_schema_3_runs_the_release_scripts_then_alembic(tmp_path: Pat
         assert store.deliveries(key)["a@x.example"].sent_count == 1
         store.wait(key, "review", [], account_name="Acme", now=NOW)  # schema 4 and 5's table
     db = sqlite3.connect(path)
-    # schema 6's script filled in the breakdown from the call's URL
-    assert db.execute("SELECT breakdown FROM observations").fetchall() == [("follow_type",)]
+    # schema 6's script filled in the breakdown from the call's URL (revision 0004 keeps it)
+    breakdown = "SELECT m.breakdown FROM observations o JOIN metrics m ON m.id = o.metric_id"
+    assert db.execute(breakdown).fetchall() == [("follow_type",)]
     db.close()
 
 

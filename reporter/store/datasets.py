@@ -100,21 +100,19 @@ def _unit_media(db: Connection, account_id: str, unit: str) -> list[MediaItem]:
     return sorted((_media(b) for b in bodies), key=lambda i: (i.timestamp, i.id))
 
 
-_COLUMNS = {
-    "observations": ("object_id", "metric", "period", "value", "end_time", "since", "until",
-                     "dimensions", "metric_type", "breakdown"),
-    "unavailable": ("object_id", "metric", "reason", "code", "kind"),
-}  # fmt: skip
-
-
 def _rows(
     db: Connection, table: Table, account_id: str, unit: str, story_ids: Sequence[str]
 ) -> list[Mapping[str, Any]]:
     """The unit's rows of ``table``, and those of the stories unit for ``story_ids``."""
-    c = t.calls
-    query = select(*(table.c[name] for name in _COLUMNS[table.name])).join_from(
-        table, c, c.c.id == table.c.call_id
-    )
+    c, m = t.calls, t.metrics
+    if table is t.observations:
+        names: tuple[str, ...] = ("object_id", "value", "end_time", "since", "until", "dimensions")
+        query = select(*(table.c[n] for n in names), m.c.metric, m.c.period, m.c.metric_type,
+                       m.c.breakdown).join_from(table, m, m.c.id == table.c.metric_id)  # fmt: skip
+    else:
+        names = ("object_id", "metric", "reason", "code", "kind")
+        query = select(*(table.c[n] for n in names))
+    query = query.join_from(table, c, c.c.id == table.c.call_id)
     found = db.execute(query.where(c.c.account_id == account_id, c.c.unit == unit))
     rows: list[Mapping[str, Any]] = [dict(r) for r in found.mappings()]
     for chunk in _chunks(story_ids, 500):

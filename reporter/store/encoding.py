@@ -8,7 +8,8 @@ and so does migration 0004 to bring older rows to them.
 - A time of an observation is whole seconds since 1970 UTC: Meta's ``end_time`` and the windows
   asked for are whole seconds in UTC, 4 to 6 bytes in place of 25 characters of ISO 8601.
 - A call's key (its URL, about 200 characters) is stored once, in ``calls``; the rows it brought
-  name it by the call's integer id.
+  name it by the call's integer id. What a value measures (metric, period, metric type,
+  breakdown: a few dozen combinations, 30 characters a row) likewise, in ``metrics``.
 """
 
 from __future__ import annotations
@@ -63,16 +64,28 @@ def utc(value: int | None) -> dt.datetime | None:
     return None if value is None else dt.datetime.fromtimestamp(value, dt.UTC)
 
 
-def observation_row(o: Observation, call_id: int) -> dict[str, Any]:
+MetricKey = tuple[str, str, str, str]
+
+
+def metric_key(o: Observation) -> MetricKey:
+    """What ``o`` measures: its row in ``metrics``."""
+    return (o.metric, o.period, o.metric_type, o.breakdown)
+
+
+def metric_row(key: MetricKey) -> dict[str, str]:
+    return dict(zip(("metric", "period", "metric_type", "breakdown"), key, strict=True))
+
+
+def observation_row(o: Observation, call_id: int, metric_id: int) -> dict[str, Any]:
     return {
-        "call_id": call_id, "object_id": o.object_id, "metric": o.metric, "period": o.period,
-        "value": o.value, "end_time": seconds(o.end_time), "since": seconds(o.since),
-        "until": seconds(o.until), "dimensions": json.dumps(o.dimensions, separators=(",", ":")),
-        "metric_type": o.metric_type, "breakdown": o.breakdown,
+        "call_id": call_id, "object_id": o.object_id, "metric_id": metric_id, "value": o.value,
+        "end_time": seconds(o.end_time), "since": seconds(o.since), "until": seconds(o.until),
+        "dimensions": json.dumps(o.dimensions, separators=(",", ":")),
     }  # fmt: skip
 
 
 def observation(row: Mapping[str, Any]) -> Observation:
+    """An observation from its row joined with its metric's."""
     return Observation(
         object_id=row["object_id"],
         metric=row["metric"],

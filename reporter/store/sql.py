@@ -45,5 +45,7 @@ def upsert_id(db: Connection, table: Table, row: Row, *, keys: Sequence[str]) ->
     integer ``id`` either way."""
     statement = _insert(db, table).values(dict(row))
     others = {name: value for name, value in row.items() if name not in keys}
+    # a row that is all key updates nothing, but must still touch it for RETURNING to give its id
+    others = others or {keys[0]: statement.excluded[keys[0]]}
     statement = statement.on_conflict_do_update(index_elements=list(keys), set_=others)
     return int(db.execute(statement.returning(table.c.id)).scalar_one())

@@ -85,12 +85,21 @@ unit_media = Table(
     _text("account_id"), _text("unit"), _text("media_id"),
     PrimaryKeyConstraint("account_id", "unit", "media_id"),
 )  # fmt: skip
-# revision 0004: the call by id, times as seconds since 1970 UTC (encoding.py)
+# revision 0004: what a value measures (a few dozen of them), named by id in observations
+metrics = Table(
+    "metrics", metadata,
+    Column("id", Integer, primary_key=True), _text("metric"), _text("period"),
+    _text("metric_type"), _text("breakdown"),
+    UniqueConstraint("metric", "period", "metric_type", "breakdown", name="metrics_key"),
+)  # fmt: skip
+# revision 0004: the call and the metric by id, times as seconds since 1970 UTC (encoding.py)
 observations = Table(
     "observations", metadata,
-    _call_id("observations"), _text("object_id"), _text("metric"), _text("period"),
+    _call_id("observations"), _text("object_id"),
+    Column("metric_id", Integer, ForeignKey("metrics.id", name="observations_metric_fk"),
+           nullable=False),
     Column("value", _REAL, nullable=False), _seconds("end_time"), _seconds("since"),
-    _seconds("until"), _text("dimensions"), _text("metric_type"), _text("breakdown", default=""),
+    _seconds("until"), _text("dimensions"),
     Index("observations_call", "call_id"),
     Index("observations_object", "object_id"),
 )  # fmt: skip

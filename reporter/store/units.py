@@ -17,7 +17,14 @@ from sqlalchemy import Connection, delete, select, update
 from reporter.dataset import AccountInfo, MediaItem, Observation, Unavailable
 from reporter.store import tables as t
 from reporter.store.datasets import STORIES, iso
-from reporter.store.encoding import observation_row, snapshot_row, unavailable_row
+from reporter.store.encoding import (
+    MetricKey,
+    metric_key,
+    metric_row,
+    observation_row,
+    snapshot_row,
+    unavailable_row,
+)
 from reporter.store.sql import ignore, replace, upsert_id
 
 
@@ -119,10 +126,10 @@ class UnitsMixin:
                     for at, outcome, body in result.snapshots
                 ])  # fmt: skip
             if result.observations:
-                db.execute(
-                    t.observations.insert(),
-                    [observation_row(o, call_id) for o in result.observations],
-                )
+                ids = metric_ids(db, result.observations)
+                db.execute(t.observations.insert(), [
+                    observation_row(o, call_id, ids[metric_key(o)]) for o in result.observations
+                ])  # fmt: skip
             if result.unavailable:
                 db.execute(
                     t.unavailable.insert(),
@@ -171,6 +178,13 @@ def done_call(
     row = {"account_id": account_id, "unit": unit, "call_key": call_key,
            "generation": generation, "done_at": iso(now)}  # fmt: skip
     return upsert_id(db, t.calls, row, keys=("account_id", "unit", "call_key"))
+
+
+def metric_ids(db: Connection, observations: Sequence[Observation]) -> dict[MetricKey, int]:
+    """The id of what each observation measures (new ones added)."""
+    keys = dict.fromkeys(metric_key(o) for o in observations)
+    names = ("metric", "period", "metric_type", "breakdown")
+    return {key: upsert_id(db, t.metrics, metric_row(key), keys=names) for key in keys}
 
 
 def _unit(table: Any, account_id: str, unit: str) -> tuple[Any, ...]:

@@ -5,7 +5,9 @@
   about 200 characters, twice per row with its index). A key rows had whose call was no longer
   marked done (a call being fetched again) gets a call of generation -1, done when its newest
   snapshot was asked (or at 1970: to be fetched again), so it is done in no generation.
-- ``observations``' times become seconds since 1970 UTC (they were ISO 8601 text in UTC).
+- ``observations``' times become seconds since 1970 UTC (they were ISO 8601 text in UTC), and
+  what a value measures (metric, period, metric type, breakdown: a few dozen combinations) a
+  row of the new ``metrics``, named by id.
 - Raw answers (``snapshots.body``), archived datasets (``renders.current``/``previous``) and
   rendered files (``render_files.data``) are zlib-compressed, their text kept byte for byte.
 
@@ -44,7 +46,8 @@ def _call_id(table: str) -> sa.Column[int]:
 
 
 def _tables(md: sa.MetaData) -> dict[str, sa.Table]:
-    """The five tables as this revision makes them (frozen here: tables.py moves on)."""
+    """The tables this revision builds anew, as it makes them (frozen here: tables.py moves
+    on), by the name they end with; ``metrics`` (new, under its own name) is in ``md`` too."""
     pk = sa.PrimaryKeyConstraint
     seconds = [sa.Column(n, sa.BigInteger, nullable=True) for n in ("end_time", "since", "until")]
     made = [
@@ -59,9 +62,17 @@ def _tables(md: sa.MetaData) -> dict[str, sa.Table]:
             sa.Column("body", sa.LargeBinary, nullable=False),
         ),
         sa.Table(
-            "observations" + _NEW, md, _call_id("observations"), _t("object_id"), _t("metric"),
-            _t("period"), sa.Column("value", _REAL, nullable=False), *seconds,
-            _t("dimensions"), _t("metric_type"), _t("breakdown", default=""),
+            "metrics", md, sa.Column("id", sa.Integer, primary_key=True), _t("metric"),
+            _t("period"), _t("metric_type"), _t("breakdown"),
+            sa.UniqueConstraint("metric", "period", "metric_type", "breakdown",
+                                name="metrics_key"),
+        ),
+        sa.Table(
+            "observations" + _NEW, md, _call_id("observations"), _t("object_id"),
+            sa.Column("metric_id", sa.Integer,
+                      sa.ForeignKey("metrics.id", name="observations_metric_fk"),
+                      nullable=False),
+            sa.Column("value", _REAL, nullable=False), *seconds, _t("dimensions"),
         ),
         sa.Table(
             "unavailable" + _NEW, md, _call_id("unavailable"), _t("object_id"), _t("metric"),
@@ -80,7 +91,7 @@ def _tables(md: sa.MetaData) -> dict[str, sa.Table]:
             pk("spec", "account_id", "period", "name", name=f"render_files{_NEW}_pkey"),
         ),
     ]  # fmt: skip
-    return {table.name.removesuffix(_NEW): table for table in made}
+    return {t.name.removesuffix(_NEW): t for t in made if t.name.endswith(_NEW)}
 
 
 _INDEXES = {  # made once the old tables (and their indexes of the same names) are gone
@@ -105,8 +116,7 @@ def _seconds(text: str | None) -> int | None:
 def upgrade() -> None:
     db = op.get_bind()
     new = _tables(sa.MetaData())
-    for table in new.values():
-        table.create(db)
+    next(iter(new.values())).metadata.create_all(db)  # metrics among them
     _calls(db, new["calls"])
     joined = (
         "FROM {old} o JOIN calls{new} c ON c.account_id = o.account_id AND c.unit = o.unit "
@@ -119,12 +129,19 @@ def upgrade() -> None:
         + joined.format(old="snapshots", new=_NEW),
         lambda r: {**r, "body": _pack(r["body"])},
     )
+    db.exec_driver_sql(
+        "INSERT INTO metrics (metric, period, metric_type, breakdown) SELECT DISTINCT metric, "
+        "period, metric_type, breakdown FROM observations ORDER BY metric, period, metric_type, "
+        "breakdown"
+    )
     _copy(
         db,
         new["observations"],
-        "SELECT c.id AS call_id, o.object_id, o.metric, o.period, "
-        "o.value, o.end_time, o.since, o.until, o.dimensions, o.metric_type, o.breakdown "
-        + joined.format(old="observations", new=_NEW),
+        "SELECT c.id AS call_id, o.object_id, m.id AS metric_id, o.value, o.end_time, "
+        "o.since, o.until, o.dimensions "
+        + joined.format(old="observations", new=_NEW)
+        + " JOIN metrics m ON m.metric = o.metric AND m.period = o.period "
+        "AND m.metric_type = o.metric_type AND m.breakdown = o.breakdown",
         lambda r: {**r, **{k: _seconds(r[k]) for k in ("end_time", "since", "until")}},
     )
     _copy(
