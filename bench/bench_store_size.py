@@ -9,10 +9,11 @@ It runs `reporter run reports.example.toml --sandbox --send` (two accounts; Octo
 September fetched for the comparison; the mail to aiosmtpd on loopback) once into a new SQLite
 file and once into a new PostgreSQL schema: the store as it stays once the month's reports are
 sent. Then it sizes every table and index: SQLite's pages (the dbstat virtual table, the bytes
-of each table and index and how many of them are payload), PostgreSQL's
-pg_total_relation_size (table, indexes and TOAST). A month of an account is one fetched unit; a
-report is one render (its archived datasets, and its files until it is sent), made once per
-account-month, so:
+of each table and index and how many of them are payload; free pages belong to none),
+PostgreSQL's pg_total_relation_size (table, indexes and TOAST) after a plain VACUUM, as
+autovacuum keeps it (the space of deleted rows reused, not counted as growth). A month of an
+account is one fetched unit; a report is one render (its archived datasets, and its files until
+it is sent), made once per account-month, so:
 
     per account-month = fetched data / units + archive / reports
 
@@ -73,7 +74,11 @@ def sqlite_sizes(path: Path) -> tuple[dict[str, dict[str, tuple[int, int]]], int
 
 
 def postgres_sizes(schema: str) -> tuple[dict[str, int], int, int]:
-    with psycopg.connect(SERVER) as db:
+    """After a plain VACUUM, as autovacuum keeps a store: a deleted row's space (a sent
+    report's files) is free for the next rows there, as SQLite's freelist pages are."""
+    with psycopg.connect(SERVER, autocommit=True) as db:
+        db.execute(f'SET search_path = "{schema}"')
+        db.execute("VACUUM")
         rows = db.execute(
             "SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c "
             "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s "

@@ -55,10 +55,10 @@ def _released(path: Path) -> dict[str, list[tuple[object, ...]]]:
                               "snapshots s JOIN calls c ON c.id = s.call_id", 6)  # fmt: skip
     found["observations"] = [
         (*r[:7], *(_iso(v) for v in r[7:10]), *r[10:])
-        for r in rows(f"SELECT {key}, o.object_id, m.metric, m.period, o.value, o.end_time, "
+        for r in rows(f"SELECT {key}, b.object_id, m.metric, m.period, o.value, o.end_time, "
                       "o.since, o.until, o.dimensions, m.metric_type, m.breakdown FROM "
                       "observations o JOIN calls c ON c.id = o.call_id "
-                      "JOIN metrics m ON m.id = o.metric_id")
+                      "JOIN objects b ON b.id = o.object JOIN metrics m ON m.id = o.metric_id")
     ]  # fmt: skip
     found["observations"].sort(key=repr)
     found["unavailable"] = rows(f"SELECT {key}, u.object_id, u.metric, u.reason, u.code, u.kind "
@@ -119,6 +119,7 @@ def test_a_store_of_the_first_release_keeps_every_row(tmp_path: Path) -> None:
     assert after.pop("rate_usage") == []
     assert sorted(after.pop("metrics")) == [(1, "reach", "day", "total_value", "follow_type"),
                                             (2, "reach", "lifetime", "lifetime", "")]  # fmt: skip
+    assert sorted(after.pop("objects")) == [(1, "1"), (2, "m1")]
     assert after == before  # every row of every table, its information unchanged
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA user_version").fetchone()[0] == ALEMBIC_USER_VERSION

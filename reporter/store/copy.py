@@ -45,7 +45,12 @@ def copy_store(source: Store, destination: Store, *, replace: bool = False) -> l
             for batch in rows.mappings().partitions(BATCH):
                 dst.execute(table.insert(), [dict(r) for r in batch])
         if dst.dialect.name == "postgresql":
-            for table in (t.calls, t.metrics, t.snapshots):  # ids go on after the copied ones
+            for table in (
+                t.calls,
+                t.metrics,
+                t.objects,
+                t.snapshots,
+            ):  # ids go on after the copied ones
                 top = dst.execute(select(func.max(table.c.id))).scalar()
                 dst.execute(
                     text("SELECT setval(pg_get_serial_sequence(:name, 'id'), :top, :used)"),

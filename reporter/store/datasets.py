@@ -104,19 +104,25 @@ def _rows(
     db: Connection, table: Table, account_id: str, unit: str, story_ids: Sequence[str]
 ) -> list[Mapping[str, Any]]:
     """The unit's rows of ``table``, and those of the stories unit for ``story_ids``."""
-    c, m = t.calls, t.metrics
+    c, m, o = t.calls, t.metrics, t.objects
     if table is t.observations:
-        names: tuple[str, ...] = ("object_id", "value", "end_time", "since", "until", "dimensions")
-        query = select(*(table.c[n] for n in names), m.c.metric, m.c.period, m.c.metric_type,
-                       m.c.breakdown).join_from(table, m, m.c.id == table.c.metric_id)  # fmt: skip
+        names: tuple[str, ...] = ("value", "end_time", "since", "until", "dimensions")
+        query = (
+            select(o.c.object_id, *(table.c[n] for n in names), m.c.metric, m.c.period,
+                   m.c.metric_type, m.c.breakdown)
+            .join_from(table, m, m.c.id == table.c.metric_id)
+            .join_from(table, o, o.c.id == table.c.object)
+        )  # fmt: skip
+        object_id = o.c.object_id
     else:
         names = ("object_id", "metric", "reason", "code", "kind")
         query = select(*(table.c[n] for n in names))
+        object_id = table.c.object_id
     query = query.join_from(table, c, c.c.id == table.c.call_id)
     found = db.execute(query.where(c.c.account_id == account_id, c.c.unit == unit))
     rows: list[Mapping[str, Any]] = [dict(r) for r in found.mappings()]
     for chunk in _chunks(story_ids, 500):
-        found = db.execute(query.where(c.c.unit == STORIES, table.c.object_id.in_(chunk)))
+        found = db.execute(query.where(c.c.unit == STORIES, object_id.in_(chunk)))
         rows += [dict(r) for r in found.mappings()]
     return rows
 

@@ -9,7 +9,8 @@ and so does migration 0004 to bring older rows to them.
   asked for are whole seconds in UTC, 4 to 6 bytes in place of 25 characters of ISO 8601.
 - A call's key (its URL, about 200 characters) is stored once, in ``calls``; the rows it brought
   name it by the call's integer id. What a value measures (metric, period, metric type,
-  breakdown: a few dozen combinations, 30 characters a row) likewise, in ``metrics``.
+  breakdown: a few dozen combinations, 30 characters a row) likewise, in ``metrics``, and the
+  account or media it is of, in ``objects``.
 """
 
 from __future__ import annotations
@@ -76,16 +77,16 @@ def metric_row(key: MetricKey) -> dict[str, str]:
     return dict(zip(("metric", "period", "metric_type", "breakdown"), key, strict=True))
 
 
-def observation_row(o: Observation, call_id: int, metric_id: int) -> dict[str, Any]:
+def observation_row(o: Observation, call_id: int, object_id: int, metric_id: int) -> dict[str, Any]:
     return {
-        "call_id": call_id, "object_id": o.object_id, "metric_id": metric_id, "value": o.value,
+        "call_id": call_id, "object": object_id, "metric_id": metric_id, "value": o.value,
         "end_time": seconds(o.end_time), "since": seconds(o.since), "until": seconds(o.until),
         "dimensions": json.dumps(o.dimensions, separators=(",", ":")),
     }  # fmt: skip
 
 
 def observation(row: Mapping[str, Any]) -> Observation:
-    """An observation from its row joined with its metric's."""
+    """An observation from its row joined with its object's and its metric's."""
     return Observation(
         object_id=row["object_id"],
         metric=row["metric"],

@@ -92,16 +92,26 @@ metrics = Table(
     _text("metric_type"), _text("breakdown"),
     UniqueConstraint("metric", "period", "metric_type", "breakdown", name="metrics_key"),
 )  # fmt: skip
-# revision 0004: the call and the metric by id, times as seconds since 1970 UTC (encoding.py)
+# revision 0004: the account or media a value is of (its id, 17 digits), named by id in
+# observations
+objects = Table(
+    "objects", metadata,
+    Column("id", Integer, primary_key=True), _text("object_id"),
+    UniqueConstraint("object_id", name="objects_key"),
+)  # fmt: skip
+# revision 0004: the call, the object and the metric by id, times as seconds since 1970 UTC
+# (encoding.py)
 observations = Table(
     "observations", metadata,
-    _call_id("observations"), _text("object_id"),
+    _call_id("observations"),
+    Column("object", Integer, ForeignKey("objects.id", name="observations_object_fk"),
+           nullable=False),
     Column("metric_id", Integer, ForeignKey("metrics.id", name="observations_metric_fk"),
            nullable=False),
     Column("value", _REAL, nullable=False), _seconds("end_time"), _seconds("since"),
     _seconds("until"), _text("dimensions"),
     Index("observations_call", "call_id"),
-    Index("observations_object", "object_id"),
+    Index("observations_object", "object"),
 )  # fmt: skip
 unavailable = Table(
     "unavailable", metadata,

@@ -126,9 +126,13 @@ class UnitsMixin:
                     for at, outcome, body in result.snapshots
                 ])  # fmt: skip
             if result.observations:
-                ids = metric_ids(db, result.observations)
+                ids, objects = (
+                    metric_ids(db, result.observations),
+                    object_ids(db, result.observations),
+                )
                 db.execute(t.observations.insert(), [
-                    observation_row(o, call_id, ids[metric_key(o)]) for o in result.observations
+                    observation_row(o, call_id, objects[o.object_id], ids[metric_key(o)])
+                    for o in result.observations
                 ])  # fmt: skip
             if result.unavailable:
                 db.execute(
@@ -185,6 +189,12 @@ def metric_ids(db: Connection, observations: Sequence[Observation]) -> dict[Metr
     keys = dict.fromkeys(metric_key(o) for o in observations)
     names = ("metric", "period", "metric_type", "breakdown")
     return {key: upsert_id(db, t.metrics, metric_row(key), keys=names) for key in keys}
+
+
+def object_ids(db: Connection, observations: Sequence[Observation]) -> dict[str, int]:
+    """The id of the account or media each observation is of (new ones added)."""
+    found = dict.fromkeys(o.object_id for o in observations)
+    return {o: upsert_id(db, t.objects, {"object_id": o}, keys=("object_id",)) for o in found}
 
 
 def _unit(table: Any, account_id: str, unit: str) -> tuple[Any, ...]:

@@ -6,8 +6,9 @@
   marked done (a call being fetched again) gets a call of generation -1, done when its newest
   snapshot was asked (or at 1970: to be fetched again), so it is done in no generation.
 - ``observations``' times become seconds since 1970 UTC (they were ISO 8601 text in UTC), and
-  what a value measures (metric, period, metric type, breakdown: a few dozen combinations) a
-  row of the new ``metrics``, named by id.
+  what a value measures (metric, period, metric type, breakdown: a few dozen combinations) and
+  what it is of (an account or media id) rows of the new ``metrics`` and ``objects``, named
+  by id.
 - Raw answers (``snapshots.body``), archived datasets (``renders.current``/``previous``) and
   rendered files (``render_files.data``) are zlib-compressed, their text kept byte for byte.
 
@@ -47,7 +48,8 @@ def _call_id(table: str) -> sa.Column[int]:
 
 def _tables(md: sa.MetaData) -> dict[str, sa.Table]:
     """The tables this revision builds anew, as it makes them (frozen here: tables.py moves
-    on), by the name they end with; ``metrics`` (new, under its own name) is in ``md`` too."""
+    on), by the name they end with; ``metrics`` and ``objects`` (new, under their own names) are
+    in ``md`` too."""
     pk = sa.PrimaryKeyConstraint
     seconds = [sa.Column(n, sa.BigInteger, nullable=True) for n in ("end_time", "since", "until")]
     made = [
@@ -68,7 +70,14 @@ def _tables(md: sa.MetaData) -> dict[str, sa.Table]:
                                 name="metrics_key"),
         ),
         sa.Table(
-            "observations" + _NEW, md, _call_id("observations"), _t("object_id"),
+            "objects", md, sa.Column("id", sa.Integer, primary_key=True), _t("object_id"),
+            sa.UniqueConstraint("object_id", name="objects_key"),
+        ),
+        sa.Table(
+            "observations" + _NEW, md, _call_id("observations"),
+            sa.Column("object", sa.Integer,
+                      sa.ForeignKey("objects.id", name="observations_object_fk"),
+                      nullable=False),
             sa.Column("metric_id", sa.Integer,
                       sa.ForeignKey("metrics.id", name="observations_metric_fk"),
                       nullable=False),
@@ -97,7 +106,7 @@ def _tables(md: sa.MetaData) -> dict[str, sa.Table]:
 _INDEXES = {  # made once the old tables (and their indexes of the same names) are gone
     "snapshots_call": ("snapshots", ["call_id"]),
     "observations_call": ("observations", ["call_id"]),
-    "observations_object": ("observations", ["object_id"]),
+    "observations_object": ("observations", ["object"]),
     "unavailable_call": ("unavailable", ["call_id"]),
     "unavailable_object": ("unavailable", ["object_id"]),
 }
@@ -134,14 +143,18 @@ def upgrade() -> None:
         "period, metric_type, breakdown FROM observations ORDER BY metric, period, metric_type, "
         "breakdown"
     )
+    db.exec_driver_sql(
+        "INSERT INTO objects (object_id) SELECT DISTINCT object_id FROM observations "
+        "ORDER BY object_id"
+    )
     _copy(
         db,
         new["observations"],
-        "SELECT c.id AS call_id, o.object_id, m.id AS metric_id, o.value, o.end_time, "
+        "SELECT c.id AS call_id, b.id AS object, m.id AS metric_id, o.value, o.end_time, "
         "o.since, o.until, o.dimensions "
         + joined.format(old="observations", new=_NEW)
-        + " JOIN metrics m ON m.metric = o.metric AND m.period = o.period "
-        "AND m.metric_type = o.metric_type AND m.breakdown = o.breakdown",
+        + " JOIN objects b ON b.object_id = o.object_id JOIN metrics m ON m.metric = o.metric "
+        "AND m.period = o.period AND m.metric_type = o.metric_type AND m.breakdown = o.breakdown",
         lambda r: {**r, **{k: _seconds(r[k]) for k in ("end_time", "since", "until")}},
     )
     _copy(
