@@ -63,7 +63,10 @@ def test_rerender_gives_the_same_text_until_refresh(tmp_path: Path) -> None:
     # A later fetch changes the store, and the notes file is edited: the report does not change.
     store = next(Path.home().rglob("sandbox.sqlite3"))
     with sqlite3.connect(store) as db:
-        db.execute("UPDATE observations SET value = value + 1000 WHERE metric = 'views'")
+        db.execute(
+            "UPDATE observations SET value = value + 1000 "
+            "WHERE metric_id IN (SELECT id FROM metrics WHERE metric = 'views')"
+        )
     (tmp_path / "notes" / "2026-10.md").write_text("Rewritten.", encoding="utf-8")
     again = _render(spec, tmp_path / "again", "2026-12-20T09:00:00+00:00", "--offline")
     assert "Acme: 2026-10 from the archive of 2 Nov 2026, 18:00 CET" in again

@@ -46,13 +46,14 @@ def test_copy_to_postgresql_and_back_keeps_every_row(tmp_path: Path) -> None:
         assert there.status == 0, there.output
         lines = there.stdout.splitlines()
         counts = {w[0]: (int(w[1]), int(w[2])) for w in map(str.split, lines[:-1])}
-        assert len(counts) == 15 and counts["observations"] == (2, 2)
+        assert len(counts) == 17 and counts["observations"] == (2, 2)
+        assert counts["metrics"] == counts["objects"] == (2, 2)
         assert counts["deliveries"] == (3, 3) and counts["render_files"] == (0, 0)
-        assert lines[-1].startswith("copied 21 rows in 15 tables from ")
+        assert lines[-1].startswith("copied 25 rows in 17 tables from ")
         assert lines[-1].endswith("; every table's count matches")
         refused = run_cli(["store", "copy", str(source), url])
         assert refused.status == 1
-        assert "is not empty (21 rows); copy into a new one, or pass --replace" in refused.stderr
+        assert "is not empty (25 rows); copy into a new one, or pass --replace" in refused.stderr
         assert run_cli(["store", "copy", str(source), url, "--replace"]).status == 0
         home = run_cli(["store", "copy", url, str(back)])
         assert home.status == 0, home.output

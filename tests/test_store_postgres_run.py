@@ -1,6 +1,6 @@
 """`reporter run --send` with the store on PostgreSQL (REPORTER_STORE=postgresql://…): the same
-run as on SQLite (the sandbox over HTTP, aiosmtpd on loopback), the ledger and the rendered
-files in the database, and a second run sends nothing again."""
+run as on SQLite (the sandbox over HTTP, aiosmtpd on loopback), the ledger and the archive
+in the database (the rendered files until they are sent), and a second run sends nothing again."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ CAFE = "17841400000000001"
 
 
 @pytest.mark.slow
-def test_a_run_on_postgresql_sends_once_and_keeps_the_files(tmp_path: Path) -> None:
+def test_a_run_on_postgresql_sends_once_and_keeps_the_archive(tmp_path: Path) -> None:
     spec = write_spec(tmp_path / "specs", CAFE, {"to": ["anna@client.example"]})
     with fresh_schema() as url, Sandbox(seed=1, now=NOW) as sb:
         with SmtpServer() as smtp:
@@ -35,8 +35,8 @@ def test_a_run_on_postgresql_sends_once_and_keeps_the_files(tmp_path: Path) -> N
             assert store.backend == "postgresql"
             row = store.deliveries(key)["anna@client.example"]
             assert (row.state, row.sent_count) == ("sent", 1)
-            files = store.archived_files(key.spec, CAFE, "2026-10")
-            written = next((tmp_path / "out").rglob("*.pdf"))
-            assert [(f.name, f.data) for f in files] == [(written.name, written.read_bytes())]
+            # sent to everyone: its files are forgotten, its archived datasets stay
+            assert store.archived_files(key.spec, CAFE, "2026-10") == []
+            assert store.archived(key.spec, CAFE, "2026-10") is not None
             assert store.table_counts()["observations"] > 0
     assert not (tmp_path / "store.sqlite3").exists()  # nothing went to a SQLite file

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import sqlite3
+import zlib
 from pathlib import Path
 
 from reporter.store.database import MIGRATIONS, Store
@@ -29,6 +30,52 @@ def _rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
     found = {n: sorted(db.execute(f"SELECT * FROM {n}").fetchall(), key=repr) for n in names}
     db.close()
     return found
+
+
+def _released(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of an upgraded store in the form the first release wrote it: revision 0004
+    names a call by id, keeps observation times as seconds and compresses documents, so this
+    reads them back through the calls and zlib (each table as _rows gives it)."""
+    found = _rows(path)
+    db = sqlite3.connect(path)
+    key = "c.account_id, c.unit, c.call_key"
+
+    def rows(query: str, *change: int) -> list[tuple[object, ...]]:
+        out = []
+        for row in db.execute(query):
+            items = list(row)
+            for i in change:
+                items[i] = _decoded(items[i])
+            out.append(tuple(items))
+        return sorted(out, key=repr)
+
+    found["calls"] = rows("SELECT account_id, unit, call_key, generation, done_at FROM calls "
+                          "WHERE generation >= 0")  # fmt: skip
+    found["snapshots"] = rows(f"SELECT s.id, {key}, s.asked_at, s.outcome, s.body FROM "
+                              "snapshots s JOIN calls c ON c.id = s.call_id", 6)  # fmt: skip
+    found["observations"] = [
+        (*r[:7], *(_iso(v) for v in r[7:10]), *r[10:])
+        for r in rows(f"SELECT {key}, b.object_id, m.metric, m.period, o.value, o.end_time, "
+                      "o.since, o.until, o.dimensions, m.metric_type, m.breakdown FROM "
+                      "observations o JOIN calls c ON c.id = o.call_id "
+                      "JOIN objects b ON b.id = o.object JOIN metrics m ON m.id = o.metric_id")
+    ]  # fmt: skip
+    found["observations"].sort(key=repr)
+    found["unavailable"] = rows(f"SELECT {key}, u.object_id, u.metric, u.reason, u.code, u.kind "
+                                "FROM unavailable u JOIN calls c ON c.id = u.call_id")  # fmt: skip
+    found["renders"] = rows("SELECT * FROM renders", 3, 4)
+    db.close()
+    return found
+
+
+def _decoded(value: object) -> object:
+    return None if value is None else zlib.decompress(bytes(value)).decode()  # type: ignore[arg-type]
+
+
+def _iso(seconds: object) -> str | None:
+    if seconds is None:
+        return None
+    return dt.datetime.fromtimestamp(int(seconds), dt.UTC).isoformat()  # type: ignore[call-overload]
 
 
 def _columns(path: Path) -> dict[str, list[tuple[object, ...]]]:
@@ -66,11 +113,14 @@ def test_a_store_of_the_first_release_keeps_every_row(tmp_path: Path) -> None:
         approval = store.approval(HELD)
         assert approval is not None and approval.despite == ("late data",)
         assert store.known_periods(KEY.spec, "1") == {"2026-10"}
-    after = _rows(path)
+    after = _released(path)
     assert after.pop("alembic_version") == [(head(),)]
     assert after.pop("render_files") == []
     assert after.pop("rate_usage") == []
-    assert after == before  # every row of every table, unchanged
+    assert sorted(after.pop("metrics")) == [(1, "reach", "day", "total_value", "follow_type"),
+                                            (2, "reach", "lifetime", "lifetime", "")]  # fmt: skip
+    assert sorted(after.pop("objects")) == [(1, "1"), (2, "m1")]
+    assert after == before  # every row of every table, its information unchanged
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA user_version").fetchone()[0] == ALEMBIC_USER_VERSION
     db.close()
@@ -110,8 +160,9 @@ def test_a_store_of_schema_3_runs_the_release_scripts_then_alembic(tmp_path: Pat
         assert store.deliveries(key)["a@x.example"].sent_count == 1
         store.wait(key, "review", [], account_name="Acme", now=NOW)  # schema 4 and 5's table
     db = sqlite3.connect(path)
-    # schema 6's script filled in the breakdown from the call's URL
-    assert db.execute("SELECT breakdown FROM observations").fetchall() == [("follow_type",)]
+    # schema 6's script filled in the breakdown from the call's URL (revision 0004 keeps it)
+    breakdown = "SELECT m.breakdown FROM observations o JOIN metrics m ON m.id = o.metric_id"
+    assert db.execute(breakdown).fetchall() == [("follow_type",)]
     db.close()
 
 

@@ -51,8 +51,9 @@ def deliver_one(
     except ReporterError as error:
         return "failed", f"FAILED: {error}"
     kind, text = delivery_line(report.decisions, results)
-    if kind == "sent":
+    if kind == "sent":  # every recipient has it: the archived datasets are all that stays
         store.done_waiting(report.key)
+        store.drop_files(report.key.spec, report.key.account_id, report.key.period)
     return kind, text
 
 

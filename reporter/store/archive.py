@@ -1,7 +1,8 @@
 """The render archive: each rendered report's exact datasets and commentary (so a re-render, or
-a later fetch, never changes a report already made) and its files (PDF, HTML, CSV: so any host
-sharing the store can send or show it). One row per spec file, account and period; a mixin of
-``Store`` (database.py)."""
+a later fetch, never changes a report already made) and, until it is sent, its files (PDF,
+HTML, CSV: so any host sharing the store can send or show it). One row per spec file, account
+and period; datasets and files are zlib-compressed (encoding.py). A mixin of ``Store``
+(database.py)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from sqlalchemy import ColumnElement, Connection, delete, select
 
 from reporter.dataset import Dataset
 from reporter.store import tables as t
+from reporter.store.encoding import pack, pack_text, unpack, unpack_text
 from reporter.store.sql import replace
 
 
@@ -51,10 +53,11 @@ class ArchiveMixin:
             ).first()
         if row is None:
             return None
-        previous = Dataset.from_json(row[1]) if row[1] else None
+        previous = Dataset.from_json(unpack_text(row[1])) if row[1] is not None else None
         return ArchivedRender(
-            Dataset.from_json(row[0]), previous, row[2], dt.datetime.fromisoformat(row[3])
-        )
+            Dataset.from_json(unpack_text(row[0])), previous, row[2],
+            dt.datetime.fromisoformat(row[3]),
+        )  # fmt: skip
 
     def archive(
         self,
@@ -72,8 +75,8 @@ class ArchiveMixin:
         key = {"spec": spec, "account_id": account_id, "period": period}
         with self._transaction() as db:
             replace(db, t.renders, {
-                **key, "current": current.to_json(indent=None), "commentary": commentary,
-                "previous": previous.to_json(indent=None) if previous else None,
+                **key, "current": _packed(current), "commentary": commentary,
+                "previous": _packed(previous) if previous else None,
                 "rendered_at": now.isoformat(),
             })  # fmt: skip
             db.execute(delete(t.render_files).where(*_report(spec, account_id, period)))
@@ -90,7 +93,7 @@ class ArchiveMixin:
         """Keep a rendered report's files (name, bytes), replacing those of an earlier render."""
         key = {"spec": spec, "account_id": account_id, "period": period}
         rows = [
-            {**key, "name": name, "data": data, "rendered_at": now.isoformat(),
+            {**key, "name": name, "data": pack(data), "rendered_at": now.isoformat(),
              "content_type": mimetypes.guess_type(name)[0] or "application/octet-stream"}
             for name, data in files
         ]  # fmt: skip
@@ -107,7 +110,17 @@ class ArchiveMixin:
                 .where(*_report(spec, account_id, period))
                 .order_by(f.c.name)
             ).all()
-        return [RenderedFile(str(r[0]), str(r[1]), bytes(r[2])) for r in rows]
+        return [RenderedFile(str(r[0]), str(r[1]), unpack(bytes(r[2]))) for r in rows]
+
+    def drop_files(self, spec: str, account_id: str, period: str) -> None:
+        """Forget a report's files once it went to every recipient: nothing sends it again, and
+        a re-render from its archived datasets gives the same report."""
+        with self._transaction() as db:
+            db.execute(delete(t.render_files).where(*_report(spec, account_id, period)))
+
+
+def _packed(dataset: Dataset) -> bytes:
+    return pack_text(dataset.to_json(indent=None))
 
     def has_files(self, spec: str, account_id: str, period: str) -> bool:
         """Whether the archived render's files are kept: the report was rendered from the

@@ -45,11 +45,17 @@ def copy_store(source: Store, destination: Store, *, replace: bool = False) -> l
             for batch in rows.mappings().partitions(BATCH):
                 dst.execute(table.insert(), [dict(r) for r in batch])
         if dst.dialect.name == "postgresql":
-            top = dst.execute(select(func.max(t.snapshots.c.id))).scalar()
-            dst.execute(
-                text("SELECT setval(pg_get_serial_sequence('snapshots', 'id'), :top, :used)"),
-                {"top": top or 1, "used": top is not None},
-            )
+            for table in (
+                t.calls,
+                t.metrics,
+                t.objects,
+                t.snapshots,
+            ):  # ids go on after the copied ones
+                top = dst.execute(select(func.max(table.c.id))).scalar()
+                dst.execute(
+                    text("SELECT setval(pg_get_serial_sequence(:name, 'id'), :top, :used)"),
+                    {"name": table.name, "top": top or 1, "used": top is not None},
+                )
     before, after = source.table_counts(), destination.table_counts()
     found = [Copied(name, before[name], after[name]) for name in before]
     wrong = [c for c in found if c.source != c.destination]

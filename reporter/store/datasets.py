@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Table, select
@@ -14,16 +14,13 @@ from sqlalchemy import Connection, Table, select
 from reporter.dataset import AccountInfo, Dataset, MediaItem, Observation, Unavailable
 from reporter.dataset import merge_unavailable as _merge
 from reporter.store import tables as t
+from reporter.store.encoding import observation
 
 STORIES = "stories"
 
 
 def iso(value: dt.datetime | dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
-
-
-def _time(text: str | None) -> dt.datetime | None:
-    return dt.datetime.fromisoformat(text) if text else None
 
 
 class DatasetMixin:
@@ -80,10 +77,10 @@ class DatasetMixin:
             until=dt.date.fromisoformat(head[1]),
             fetched_at=dt.datetime.fromisoformat(head[7] or head[6]),
             media=tuple(sorted(set(media), key=lambda i: (i.timestamp, i.id))),
-            observations=tuple(sorted(set(map(_observation, observations)), key=_obs_order)),
+            observations=tuple(sorted(set(map(observation, observations)), key=_obs_order)),
             unavailable=_merge(
                 sorted(
-                    (Unavailable(r[0], r[1], r[2], r[3], r[4]) for r in unavailable),
+                    (Unavailable(**r) for r in unavailable),
                     key=lambda x: (x.object_id, x.metric, x.kind, x.reason),
                 )
             ),
@@ -103,28 +100,30 @@ def _unit_media(db: Connection, account_id: str, unit: str) -> list[MediaItem]:
     return sorted((_media(b) for b in bodies), key=lambda i: (i.timestamp, i.id))
 
 
-_COLUMNS = {
-    "observations": ("object_id", "metric", "period", "value", "end_time", "since", "until",
-                     "dimensions", "metric_type", "breakdown"),
-    "unavailable": ("object_id", "metric", "reason", "code", "kind"),
-}  # fmt: skip
-
-
 def _rows(
     db: Connection, table: Table, account_id: str, unit: str, story_ids: Sequence[str]
-) -> list[tuple[Any, ...]]:
-    columns = [table.c[name] for name in _COLUMNS[table.name]]
-    rows: list[tuple[Any, ...]] = [
-        tuple(r)
-        for r in db.execute(
-            select(*columns).where(table.c.account_id == account_id, table.c.unit == unit)
-        )
-    ]
+) -> list[Mapping[str, Any]]:
+    """The unit's rows of ``table``, and those of the stories unit for ``story_ids``."""
+    c, m, o = t.calls, t.metrics, t.objects
+    if table is t.observations:
+        names: tuple[str, ...] = ("value", "end_time", "since", "until", "dimensions")
+        query = (
+            select(o.c.object_id, *(table.c[n] for n in names), m.c.metric, m.c.period,
+                   m.c.metric_type, m.c.breakdown)
+            .join_from(table, m, m.c.id == table.c.metric_id)
+            .join_from(table, o, o.c.id == table.c.object)
+        )  # fmt: skip
+        object_id = o.c.object_id
+    else:
+        names = ("object_id", "metric", "reason", "code", "kind")
+        query = select(*(table.c[n] for n in names))
+        object_id = table.c.object_id
+    query = query.join_from(table, c, c.c.id == table.c.call_id)
+    found = db.execute(query.where(c.c.account_id == account_id, c.c.unit == unit))
+    rows: list[Mapping[str, Any]] = [dict(r) for r in found.mappings()]
     for chunk in _chunks(story_ids, 500):
-        found = db.execute(
-            select(*columns).where(table.c.unit == STORIES, table.c.object_id.in_(chunk))
-        )
-        rows += [tuple(r) for r in found]
+        found = db.execute(query.where(c.c.unit == STORIES, object_id.in_(chunk)))
+        rows += [dict(r) for r in found.mappings()]
     return rows
 
 
@@ -138,21 +137,6 @@ def _media(text: str) -> MediaItem:
     raw["timestamp"] = dt.datetime.fromisoformat(raw["timestamp"])
     raw["children"] = tuple(raw.get("children") or ())
     return MediaItem(**raw)
-
-
-def _observation(row: tuple[Any, ...]) -> Observation:
-    return Observation(
-        object_id=row[0],
-        metric=row[1],
-        period=row[2],
-        value=row[3],
-        end_time=_time(row[4]),
-        since=_time(row[5]),
-        until=_time(row[6]),
-        dimensions=tuple((str(k), str(v)) for k, v in json.loads(row[7])),
-        metric_type=row[8],
-        breakdown=row[9],
-    )
 
 
 def _obs_order(o: Observation) -> tuple[Any, ...]:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 ALEMBIC_USER_VERSION = len(MIGRATIONS) + 1  # SQLite: the store is Alembic's
 BASELINE = "0001"
-HEAD = "0003"  # the newest revision: a store at it opens without importing Alembic (a test
+HEAD = "0004"  # the newest revision: a store at it opens without importing Alembic (a test
 # checks it is Alembic's head)
 _LOCK_KEY = 0x7265706F  # "repo": pg_advisory_xact_lock while migrating
 

@@ -1,5 +1,6 @@
-"""The two statements SQLite and PostgreSQL spell differently: insert-or-replace and
-insert-or-ignore (``ON CONFLICT`` on both, through each dialect's insert)."""
+"""The statements SQLite and PostgreSQL spell differently: insert-or-replace, insert-or-ignore
+and insert-or-update-returning-the-id (``ON CONFLICT`` on both, through each dialect's
+insert)."""
 
 from __future__ import annotations
 
@@ -37,3 +38,14 @@ def ignore(db: Connection, table: Table, rows: Sequence[Row] | Row) -> bool:
     if rows:
         db.execute(statement, list(rows))
     return False
+
+
+def upsert_id(db: Connection, table: Table, row: Row, *, keys: Sequence[str]) -> int:
+    """Insert the row, or update the one with the same ``keys`` (a unique constraint); its
+    integer ``id`` either way."""
+    statement = _insert(db, table).values(dict(row))
+    others = {name: value for name, value in row.items() if name not in keys}
+    # a row that is all key updates nothing, but must still touch it for RETURNING to give its id
+    others = others or {keys[0]: statement.excluded[keys[0]]}
+    statement = statement.on_conflict_do_update(index_elements=list(keys), set_=others)
+    return int(db.execute(statement.returning(table.c.id)).scalar_one())

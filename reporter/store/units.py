@@ -1,6 +1,7 @@
 """Units and calls: which periods of which accounts were fetched, which calls are done, and
-each call's result written in one transaction (raw answer, normalised rows, the call marked
-done). A mixin of ``Store`` (database.py)."""
+each call's result written in one transaction (the call marked done, its raw answer and
+normalised rows under the call's id, replacing those of an earlier answer). A mixin of
+``Store`` (database.py)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,15 @@ from sqlalchemy import Connection, delete, select, update
 from reporter.dataset import AccountInfo, MediaItem, Observation, Unavailable
 from reporter.store import tables as t
 from reporter.store.datasets import STORIES, iso
-from reporter.store.sql import ignore, replace
+from reporter.store.encoding import (
+    MetricKey,
+    metric_key,
+    metric_row,
+    observation_row,
+    snapshot_row,
+    unavailable_row,
+)
+from reporter.store.sql import ignore, replace, upsert_id
 
 
 @dataclass(frozen=True)
@@ -77,11 +86,11 @@ class UnitsMixin:
             generation = 1 if row is None else int(row[0])
             if row is not None and (fresh or row[1]):
                 generation += 1
-                if redo is not None and not fresh:
-                    mine = _unit(calls, account_id, unit)
-                    db.execute(update(calls).where(*mine).values(generation=generation))
+                if redo is not None and not fresh:  # the others stay done; redo's keep their id
+                    kept = [*_unit(calls, account_id, unit)]
                     if redo:
-                        db.execute(delete(calls).where(*mine, calls.c.call_key.in_(sorted(redo))))
+                        kept.append(calls.c.call_key.notin_(sorted(redo)))
+                    db.execute(update(calls).where(*kept).values(generation=generation))
             replace(db, t.units, {
                 "account_id": account_id, "unit": unit, "period_since": iso(period[0]),
                 "period_until": iso(period[1]), "window_since": iso(window[0]),
@@ -107,29 +116,29 @@ class UnitsMixin:
         *,
         now: dt.datetime,
     ) -> None:
-        where = {"account_id": account_id, "unit": unit, "call_key": call_key}
         with self._transaction() as db:
-            for table in (t.observations, t.unavailable):
-                db.execute(delete(table).where(*_call(table, account_id, unit, call_key)))
+            call_id = done_call(db, account_id, unit, call_key, generation, now=now)
+            for table in (t.observations, t.unavailable, t.snapshots):
+                db.execute(delete(table).where(table.c.call_id == call_id))
             if result.snapshots:
                 db.execute(t.snapshots.insert(), [
-                    {**where, "asked_at": iso(at), "outcome": outcome, "body": json.dumps(body)}
+                    snapshot_row(call_id, at, outcome, body)
                     for at, outcome, body in result.snapshots
                 ])  # fmt: skip
             if result.observations:
+                ids, objects = (
+                    metric_ids(db, result.observations),
+                    object_ids(db, result.observations),
+                )
                 db.execute(t.observations.insert(), [
-                    {**where, "object_id": o.object_id, "metric": o.metric, "period": o.period,
-                     "value": o.value, "end_time": iso(o.end_time), "since": iso(o.since),
-                     "until": iso(o.until), "dimensions": json.dumps(o.dimensions),
-                     "metric_type": o.metric_type, "breakdown": o.breakdown}
+                    observation_row(o, call_id, objects[o.object_id], ids[metric_key(o)])
                     for o in result.observations
                 ])  # fmt: skip
             if result.unavailable:
-                db.execute(t.unavailable.insert(), [
-                    {**where, "object_id": u.object_id, "metric": u.metric, "reason": u.reason,
-                     "code": u.code, "kind": u.kind}
-                    for u in result.unavailable
-                ])  # fmt: skip
+                db.execute(
+                    t.unavailable.insert(),
+                    [unavailable_row(u, call_id) for u in result.unavailable],
+                )
             replace(db, t.media, [
                 {"id": m.id, "account_id": m.account_id, "product_type": m.product_type,
                  "timestamp": iso(m.timestamp), "body": json.dumps(asdict(m), default=iso),
@@ -144,7 +153,6 @@ class UnitsMixin:
             if result.account is not None:
                 replace(db, t.accounts, {"id": result.account.id, "fetched_at": iso(now),
                                          "body": json.dumps(asdict(result.account))})  # fmt: skip
-            replace(db, t.calls, {**where, "generation": generation, "done_at": iso(now)})
 
     def complete_unit(
         self, account_id: str, unit: str, *, now: dt.datetime, notes: Sequence[str] = ()
@@ -157,7 +165,7 @@ class UnitsMixin:
             )
 
     def call_times(self, account_id: str, unit: str) -> dict[str, dt.datetime]:
-        """When each call of the unit's latest fetch was answered."""
+        """When each call of the unit was last answered."""
         calls = t.calls
         with self._read() as db:
             rows = db.execute(
@@ -166,9 +174,28 @@ class UnitsMixin:
         return {str(key): dt.datetime.fromisoformat(done) for key, done in rows}
 
 
+def done_call(
+    db: Connection, account_id: str, unit: str, call_key: str, generation: int, *, now: dt.datetime
+) -> int:
+    """Mark a call done in ``generation``; its id, which the rows it brought are stored under
+    (the same id each time the call is answered again)."""
+    row = {"account_id": account_id, "unit": unit, "call_key": call_key,
+           "generation": generation, "done_at": iso(now)}  # fmt: skip
+    return upsert_id(db, t.calls, row, keys=("account_id", "unit", "call_key"))
+
+
+def metric_ids(db: Connection, observations: Sequence[Observation]) -> dict[MetricKey, int]:
+    """The id of what each observation measures (new ones added)."""
+    keys = dict.fromkeys(metric_key(o) for o in observations)
+    names = ("metric", "period", "metric_type", "breakdown")
+    return {key: upsert_id(db, t.metrics, metric_row(key), keys=names) for key in keys}
+
+
+def object_ids(db: Connection, observations: Sequence[Observation]) -> dict[str, int]:
+    """The id of the account or media each observation is of (new ones added)."""
+    found = dict.fromkeys(o.object_id for o in observations)
+    return {o: upsert_id(db, t.objects, {"object_id": o}, keys=("object_id",)) for o in found}
+
+
 def _unit(table: Any, account_id: str, unit: str) -> tuple[Any, ...]:
     return (table.c.account_id == account_id, table.c.unit == unit)
-
-
-def _call(table: Any, account_id: str, unit: str, call_key: str) -> tuple[Any, ...]:
-    return (*_unit(table, account_id, unit), table.c.call_key == call_key)
