@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, Connection, delete, select
+from sqlalchemy import ColumnElement, Connection, delete, select, update
 
 from reporter.dataset import Dataset
 from reporter.store import tables as t
@@ -110,27 +110,29 @@ class ArchiveMixin:
                 .where(*_report(spec, account_id, period))
                 .order_by(f.c.name)
             ).all()
-        return [RenderedFile(str(r[0]), str(r[1]), unpack(bytes(r[2]))) for r in rows]
-
-    def drop_files(self, spec: str, account_id: str, period: str) -> None:
-        """Forget a report's files once it went to every recipient: nothing sends it again, and
-        a re-render from its archived datasets gives the same report."""
-        with self._transaction() as db:
-            db.execute(delete(t.render_files).where(*_report(spec, account_id, period)))
-
-
-def _packed(dataset: Dataset) -> bytes:
-    return pack_text(dataset.to_json(indent=None))
+        return [RenderedFile(str(r[0]), str(r[1]), unpack(bytes(r[2]))) for r in rows if r[2]]
 
     def has_files(self, spec: str, account_id: str, period: str) -> bool:
-        """Whether the archived render's files are kept: the report was rendered from the
-        archived datasets (``archive`` drops the files of older ones)."""
+        """Whether the archived datasets were rendered: their files are recorded (``archive``
+        drops the files of older ones; ``drop_files`` keeps the record, not the bytes)."""
         f = t.render_files
         with self._read() as db:
             found = db.execute(
                 select(f.c.name).where(*_report(spec, account_id, period)).limit(1)
             ).first()
         return found is not None
+
+    def drop_files(self, spec: str, account_id: str, period: str) -> None:
+        """Forget a report's files once it went to every recipient: nothing sends it again, and
+        a re-render from its archived datasets gives the same report. Their names stay, with no
+        bytes: the record that these datasets were rendered (``has_files``, the roll-up's test)."""
+        f = t.render_files
+        with self._transaction() as db:
+            db.execute(update(f).where(*_report(spec, account_id, period)).values(data=b""))
+
+
+def _packed(dataset: Dataset) -> bytes:
+    return pack_text(dataset.to_json(indent=None))
 
 
 def _report(spec: str, account_id: str, period: str) -> tuple[ColumnElement[bool], ...]:
