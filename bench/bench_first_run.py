@@ -1,6 +1,6 @@
 """The README's first command against its floor: WeasyPrint alone on the same final HTML.
 
-    python bench/bench_first_run.py [--rounds 3]
+    python bench/bench_first_run.py [--rounds 3] [--cores 1]
 
 Each round, in a fresh temporary folder and HOME (so an empty store: the run fetches everything
 from the sandbox, as on a fresh clone):
@@ -11,11 +11,16 @@ from the sandbox, as on a fresh clone):
           that order in a fresh process (time inside it: interpreter start not included)
 and prints the best of each, the ratio run / floor of each round and their median (target: at
 most 1.25), and the imports.
+
+``--cores 1`` runs every process of the round (the run, its render workers, the floor) on one
+CPU: the run then cannot render its two reports side by side, so its ratio is what everything
+but WeasyPrint's layout costs, as on a machine busy with other work.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import statistics
 import subprocess
@@ -85,23 +90,25 @@ print(time.perf_counter() - start)
 """
 
 
-def one_round(folder: Path) -> tuple[float, float, float, float]:
-    """Wall time of the run, its imports, the floor and WeasyPrint's import."""
+def one_round(folder: Path, cpus: set[int] | None) -> tuple[float, float, float, float]:
+    """Wall time of the run, its imports, the floor and WeasyPrint's import (``cpus``: every
+    process on these CPUs only)."""
     home, modules = folder / "home", folder / "modules.json"
     home.mkdir()
     env = _environment(home)
+    pin = None if cpus is None else functools.partial(os.sched_setaffinity, 0, cpus)
     command = [sys.executable, "-c", _RUN, str(modules), "run", str(EXAMPLE), "--sandbox"]
     start = time.perf_counter()
-    done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, check=False)
+    done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True,
+                          check=False, preexec_fn=pin)  # fmt: skip
     wall = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(f"the run failed ({done.returncode}):\n{done.stdout}\n{done.stderr[-3000:]}")
     htmls = sorted(str(p) for p in (folder / "reports").rglob("*.html"))
     if len(htmls) < 2:
         sys.exit(f"expected the example's two reports, found {htmls}")
-    floor = subprocess.run(
-        [sys.executable, "-c", _FLOOR, *htmls], env=env, capture_output=True, text=True, check=True
-    )
+    floor = subprocess.run([sys.executable, "-c", _FLOOR, *htmls], env=env, capture_output=True,
+                           text=True, check=True, preexec_fn=pin)  # fmt: skip
     took, weasy_import = (float(x) for x in floor.stdout.split())
     imports = subprocess.run(
         [sys.executable, "-c", _IMPORTS, str(modules)],
@@ -110,6 +117,7 @@ def one_round(folder: Path) -> tuple[float, float, float, float]:
         capture_output=True,
         text=True,
         check=True,
+        preexec_fn=pin,
     )
     return wall, float(imports.stdout), took, weasy_import
 
@@ -117,21 +125,26 @@ def one_round(folder: Path) -> tuple[float, float, float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--cores", type=int, help="run every process on this many CPUs only")
     args = parser.parse_args()
-    results = []
+    cpus = None if args.cores is None else set(sorted(os.sched_getaffinity(0))[: args.cores])
+    results, loads = [], []
     for _ in range(args.rounds):
+        loads.append(os.getloadavg()[0])  # what else the machine was doing (1-minute average)
         with tempfile.TemporaryDirectory() as tmp:
-            results.append(one_round(Path(tmp)))
+            results.append(one_round(Path(tmp), cpus))
     wall, imports, floor, weasy = (min(column) for column in zip(*results, strict=True))
-    print(f"CPUs:                        {os.cpu_count()}")
+    used = f"{len(cpus)} of {os.cpu_count()} (--cores)" if cpus else os.cpu_count()
+    print(f"CPUs:                        {used}")
     print(f"reporter run --sandbox:      {wall:6.2f} s   (best of {args.rounds})")
     print(f"floor, WeasyPrint alone:     {floor:6.2f} s   (both final HTML files, one process)")
     ratio = statistics.median(w / f for w, _, f, _ in results)  # each round side by side
     print(f"ratio run / floor:           {ratio:6.2f}x  (median of the rounds; target: 1.25x)")
     print(f"imports of the run process:  {imports:6.2f} s   (the renderer's are in the workers)")
     print(f"import of WeasyPrint:        {weasy:6.2f} s   (not in the floor)")
-    for n, (w, i, f, _) in enumerate(results, start=1):
-        print(f"  round {n}: run {w:.2f} s, floor {f:.2f} s ({w / f:.2f}x), imports {i:.2f} s")
+    for n, ((w, i, f, _), load) in enumerate(zip(results, loads, strict=True), start=1):
+        print(f"  round {n}: run {w:.2f} s, floor {f:.2f} s ({w / f:.2f}x), imports {i:.2f} s, "
+              f"load average {load:.1f}")  # fmt: skip
 
 
 if __name__ == "__main__":

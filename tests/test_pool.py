@@ -4,10 +4,14 @@ standard library's hang, and renders handed back in the order they were submitte
 from __future__ import annotations
 
 import concurrent.futures as cf
+import io
 import os
+import sys
 from collections import Counter
 
+import pypdf
 import pytest
+import support.render as rs
 
 from reporter.run.pool import InOrder, pool_of
 
@@ -60,3 +64,39 @@ def _root(value: float) -> float:
     if value < 0:
         raise ValueError("no root of a negative number")
     return float(value**0.5)
+
+
+def _worker_start() -> tuple[bool, list[str]]:
+    """In a worker, before it renders: WeasyPrint imported? the default templates compiled?"""
+    from reporter.render import environment
+
+    if environment.environment.cache_info().currsize != 1:
+        return "weasyprint" in sys.modules, []
+    compiled = environment.environment(None).cache or {}
+    return "weasyprint" in sys.modules, sorted(key[1] for key in compiled)
+
+
+def _pdf_text(html: str) -> list[str]:
+    from reporter.render import environment
+    from reporter.render.pdf import write_pdf
+
+    folders = environment.template_folders(None)
+    data = write_pdf(html, roots=folders, base_url=folders[-1])
+    return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages]
+
+
+@pytest.mark.slow
+def test_workers_start_warm_and_render_the_same_reports() -> None:
+    from reporter.render import build_html
+
+    spec = rs.spec(report={"client": "Acme"})
+    current, before = rs.dataset(rs.OCTOBER), rs.dataset(rs.SEPTEMBER, seed=2)
+    html = build_html(spec, spec.accounts[0], current, before, catalogue=rs.CATALOGUE,
+                      thumbnails=rs.thumbnails(current), now=rs.FETCHED_AT).html  # fmt: skip
+    with pool_of(2) as pool:
+        imported, compiled = pool.submit(_worker_start).result(timeout=120)
+        in_worker = pool.submit(_pdf_text, html).result(timeout=120)
+    # the forkserver imported the renderer and rendered a page of its own (run/preload.py)
+    assert imported and {"report.html.j2", "cover.html.j2", "report.css.j2"} <= set(compiled)
+    here = _pdf_text(html)  # this process never rendered that page
+    assert len(here) >= 6 and in_worker == here

@@ -39,6 +39,12 @@ def test_the_example_renders_its_reports_in_the_pool_of_workers(example_run: Exa
     assert "reporter.run.pool" in example_run.modules
     assert "weasyprint" not in example_run.modules
     assert "reporter.render.pdf" not in example_run.modules
+    # Nor what only other commands use: the delivery, Alembic on a new store, the templates
+    # and Babel (the workers' part), PostgreSQL's driver modules on a SQLite store.
+    tops = {name.split(".")[0] for name in example_run.modules}
+    assert tops.isdisjoint({"alembic", "babel", "jinja2", "smtplib"})
+    assert not {m for m in example_run.modules if m.startswith("reporter.deliver")}
+    assert "sqlalchemy.dialects.postgresql" not in example_run.modules
 
 
 def test_the_kpi_card_shows_the_stored_views(example_run: ExampleRun) -> None:

@@ -11,7 +11,7 @@ import psycopg
 import pytest
 from support.postgres import SERVER, fresh_schema, need_server
 
-from reporter.dataset import AccountInfo, MediaItem, Observation, Unavailable
+from reporter.dataset import AccountInfo, Dataset, MediaItem, Observation, Unavailable
 from reporter.store.database import MIGRATIONS, STORIES, CallResult, Store, StoreError
 from reporter.store.faults import store_error
 from reporter.store.ledger import ReportKey
@@ -151,6 +151,22 @@ def test_thumbnails(store_at: Path | str) -> None:
         assert store.thumbnail("m1") is None and not store.has_thumbnail("m1")
         store.put_thumbnail("m1", "http://x/m1.png", "image/png", b"\x89PNG", now=NOW)
         assert store.thumbnail("m1") == ("image/png", b"\x89PNG")
+
+
+def test_a_dataset_s_pictures_come_in_one_read_of_any_size(store_at: Path | str) -> None:
+    when = dt.datetime(2026, 10, 5, tzinfo=dt.UTC)
+    media = tuple(MediaItem(f"m{n}", "1", "FEED", "IMAGE", when) for n in range(1200))
+    data = Dataset(AccountInfo("1", "acme", "Acme"), *OCT, NOW, media=media)
+    with Store.open(store_at) as store:
+        assert store.thumbnails_for(data) == {}
+        for n in range(1199, -1, -3):  # stored in another order than the dataset lists them
+            store.put_thumbnail(f"m{n}", f"http://x/{n}", "image/png", b"%d" % n, now=NOW)
+        store.put_thumbnail("1", "http://x/1", "image/png", b"me", now=NOW)
+        store.put_thumbnail("other", "http://x/o", "image/png", b"not this one's", now=NOW)
+        found = store.thumbnails_for(data)
+    expected = {f"m{n}": b"%d" % n for n in range(1200) if n % 3 == 1199 % 3}
+    assert list(found.items()) == [*expected.items(), ("profile", b"me")]  # in the media's order
+    assert len(expected) == 400
 
 
 def test_reading_a_store_that_does_not_exist_creates_nothing(tmp_path: Path) -> None:

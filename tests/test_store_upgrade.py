@@ -11,12 +11,19 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import sqlite3
+import subprocess
+import sys
 import zlib
 from pathlib import Path
 
+import psycopg
+from sqlalchemy import Engine
+from support.postgres import SERVER, fresh_schema
+
 from reporter.store.database import MIGRATIONS, Store
+from reporter.store.engine import postgres_engine, release, sqlite_engine, transaction
 from reporter.store.ledger import ReportKey
-from reporter.store.migrate import ALEMBIC_USER_VERSION, alembic_head, head
+from reporter.store.migrate import ALEMBIC_USER_VERSION, _upgrade, alembic_head, head
 
 FIXTURE = Path(__file__).parent / "fixtures" / "stores" / "release-0.1.sqlite3"
 NOW = dt.datetime(2026, 11, 2, 17, tzinfo=dt.UTC)
@@ -168,3 +175,74 @@ def test_a_store_of_schema_3_runs_the_release_scripts_then_alembic(tmp_path: Pat
 
 def test_head_is_the_newest_alembic_revision() -> None:
     assert alembic_head() == head()
+
+
+def _scripted(engine: Engine) -> None:
+    """Every Alembic script run on an empty store: how a new store was built before it was
+    built from tables.py (and how a store of an older revision still reaches the head)."""
+    try:
+        with transaction(engine, write=True) as db:
+            _upgrade(db, stamp=False)
+    finally:
+        release(engine)
+
+
+def _sqlite_schema(path: Path) -> dict[str, object]:
+    db = sqlite3.connect(path)
+    found = {
+        "objects": sorted(db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master")),
+        "user_version": db.execute("PRAGMA user_version").fetchone(),
+        "revision": db.execute("SELECT version_num FROM alembic_version").fetchall(),
+    }
+    db.close()
+    return found
+
+
+def test_a_new_store_has_the_schema_alembic_s_scripts_build(tmp_path: Path) -> None:
+    new, scripted = tmp_path / "new.sqlite3", tmp_path / "scripted.sqlite3"
+    with Store.open(new) as store:
+        assert (store.migrated.before, store.migrated.after) == ("none", head())
+    _scripted(sqlite_engine(scripted))
+    assert _sqlite_schema(new) == _sqlite_schema(scripted)  # each CREATE statement, the same
+    _scripted(sqlite_engine(new))  # Alembic reads the stamp: nothing left to run
+    assert _sqlite_schema(new) == _sqlite_schema(scripted)
+
+
+def test_a_new_store_is_made_without_importing_alembic(tmp_path: Path) -> None:
+    code = (
+        "import sys; from pathlib import Path; from reporter.store.database import Store\n"
+        "Store.open(Path(sys.argv[1])).close(); print(sorted({m.split('.')[0] for m in "
+        "sys.modules} & {'alembic', 'mako'}))"
+    )
+    store = tmp_path / "store.sqlite3"
+    done = subprocess.run([sys.executable, "-c", code, str(store)], capture_output=True,
+                          text=True, check=True, timeout=120)  # fmt: skip
+    assert done.stdout == "[]\n" and store.exists()
+
+
+_PG_SCHEMA = [
+    "SELECT table_name, column_name, ordinal_position, data_type, is_nullable,"
+    " replace(column_default, %(s)s, 'S') FROM information_schema.columns"
+    " WHERE table_schema = %(s)s",
+    "SELECT table_name, constraint_name, constraint_type FROM information_schema.table_constraints"
+    " WHERE table_schema = %(s)s AND constraint_type <> 'CHECK'",
+    "SELECT tablename, indexname, replace(indexdef, %(s)s, 'S') FROM pg_indexes"
+    " WHERE schemaname = %(s)s",
+]
+
+
+def _pg_schema(url: str) -> list[list[tuple[object, ...]]]:
+    schema = url.rpartition("schema=")[2]
+    with psycopg.connect(SERVER) as db:
+        return [sorted(db.execute(query, {"s": schema}).fetchall()) for query in _PG_SCHEMA]
+
+
+def test_a_new_postgresql_store_has_the_schema_alembic_s_scripts_build() -> None:
+    with fresh_schema() as new, fresh_schema() as scripted:
+        with Store.open(new) as store:
+            assert (store.migrated.before, store.migrated.after) == ("none", head())
+        with psycopg.connect(SERVER, autocommit=True) as db:
+            db.execute(f'CREATE SCHEMA "{scripted.rpartition("schema=")[2]}"')
+        _scripted(postgres_engine(scripted)[0])
+        made, expected = _pg_schema(new), _pg_schema(scripted)
+        assert made == expected and len(made[0]) > 50  # every column of every table

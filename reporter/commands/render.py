@@ -176,14 +176,12 @@ def _submit_outcomes(
 ) -> list[Made]:
     """Hand each account's report to the renders; the list its rendered reports join."""
     from reporter.render.fonts import font_warnings
-    from reporter.render.formatting import Formatter
     from reporter.render.sections.commentary import load_commentary
     from reporter.run.history import history
     from reporter.run.jobs import RenderJob, render_job
     from reporter.store.ledger import ReportKey as StoreKey
 
     spec_key = str(spec_path.resolve())
-    fmt = Formatter(spec.report.locale, spec.report.timezone)
     made: list[Made] = []
     warned: set[str] = set()  # scripts without a font: one warning, not one a report
     for number, account in enumerate(spec.accounts, start=1):
@@ -196,6 +194,9 @@ def _submit_outcomes(
             # Rendered before: the same datasets, commentary and date give the same report.
             data, before = archived.current, archived.previous
             commentary, when = archived.commentary, archived.rendered_at
+            from reporter.render.formatting import Formatter  # Babel: only to say this date
+
+            fmt = Formatter(spec.report.locale, spec.report.timezone)
             world.out.write(f"{account.name}: {label} from the archive of {fmt.datetime(when)}\n")
         elif current is None or current.dataset is None:
             why = current.error if current is not None and current.error else "no data in the store"

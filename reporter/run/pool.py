@@ -79,9 +79,7 @@ def pool_of(workers: int, *, tasks_per_worker: int = TASKS_PER_WORKER) -> cf.Exe
     # WeasyPrint (reporter.render.pdf, 1.4 s): otherwise each worker imports it at its first
     # render, after the fetch, instead of the server while the fetch runs.
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(
-        ["reporter.run.jobs", "reporter.render.report", "reporter.render.pdf"]
-    )
+    context.set_forkserver_preload(["reporter.run.preload"])  # and one page rendered: warm
     pool = _Workers(
         workers,
         mp_context=context,

@@ -8,14 +8,19 @@ import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reporter.dataset import Dataset
-from reporter.deliver.gate import Decision, decide, recipients
-from reporter.periods import Period
 from reporter.run.log import Kind, Line
-from reporter.spec.models import Account, Spec
-from reporter.store.database import Store
-from reporter.store.ledger import ReportKey
+
+# Types only: `reporter run` without --send needs RunOptions alone, and imports neither the
+# delivery nor the store before its render workers start (commands/render.py).
+if TYPE_CHECKING:
+    from reporter.dataset import Dataset
+    from reporter.deliver.gate import Decision
+    from reporter.periods import Period
+    from reporter.spec.models import Account, Spec
+    from reporter.store.database import Store
+    from reporter.store.ledger import ReportKey
 
 # The account id of a spec's roll-up (run/rollup.py) in the ledger, the store and `--account`:
 # one roll-up a spec, and a name that no Instagram account id (digits) can be.
@@ -96,6 +101,8 @@ class Report:
 
 def decided(report: Report, store: Store, options: RunOptions, holds: Sequence[str] = ()) -> Report:
     """The report with each recipient's decision from the ledger (send, skip or hold)."""
+    from reporter.deliver.gate import decide, recipients
+
     if report.spec.delivery is None or report.not_due:
         return report
     decisions = decide(
