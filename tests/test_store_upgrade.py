@@ -9,6 +9,7 @@ ledger with a sent, an unconfirmed and a failed recipient, a held report and its
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -187,10 +188,23 @@ def _scripted(engine: Engine) -> None:
         release(engine)
 
 
+def _same_sql(sql: str | None) -> str | None:
+    """A CREATE statement as SQLite keeps it, less what a table rebuilt and renamed by a
+    migration (0004) changes in its text only: quotes around names, a primary key's name."""
+    if sql is None:
+        return None
+    return re.sub(r"CONSTRAINT \w+_pkey PRIMARY KEY", "PRIMARY KEY", sql.replace('"', ""))
+
+
 def _sqlite_schema(path: Path) -> dict[str, object]:
     db = sqlite3.connect(path)
     found = {
-        "objects": sorted(db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master")),
+        "objects": sorted(
+            (kind, name, table, _same_sql(sql))
+            for kind, name, table, sql in db.execute(
+                "SELECT type, name, tbl_name, sql FROM sqlite_master"
+            )
+        ),
         "user_version": db.execute("PRAGMA user_version").fetchone(),
         "revision": db.execute("SELECT version_num FROM alembic_version").fetchall(),
     }
