@@ -421,3 +421,27 @@ def test_an_account_rendered_before_counts_for_the_rollup(tmp_path: Path) -> Non
         [mail] = [r.message for r in smtp.received if ROLLUP_PDF in attachments(r.message)]
         text = pdf_text(attachments(mail)[ROLLUP_PDF], tmp_path)
         assert text == previewed, "the roll-up previewed, from the same data and date"
+
+
+@pytest.mark.slow
+def test_a_spec_without_delivery_renders_its_rollup_in_run_send(tmp_path: Path) -> None:
+    spec = write(tmp_path / "specs")
+    spec.write_text(spec.read_text().replace('[delivery]\nto = ["anna@client.example"]\n', ""))
+    out = tmp_path / "out"
+    with Sandbox(seed=1, now=NOW) as sb, SmtpServer() as smtp:
+        env = environment(sb, tmp_path, smtp.env())
+        sb.expire_token(NORDLICHT)
+        failed = run([str(spec), "--send", "--period", "2026-10"], env, out)
+        assert failed.status == 1
+        assert "gruppe.toml: Kaffee Gruppe gesamt 2026-10: FAILED: not rendered: the roll-up " in (
+            failed.err
+        )
+        assert not list(out.rglob("Kaffee-Gruppe-gesamt-*"))
+        sb.restore_token(NORDLICHT)
+        ran = run([str(spec), "--send", "--period", "2026-10"], env, out)
+        assert ran.status == 0, ran.err
+        assert "Kaffee Gruppe gesamt 2026-10: rendered (no [delivery] block)" in ran.out
+        assert smtp.received == []
+        [pdf] = out.rglob("Kaffee-Gruppe-gesamt-2026-10.pdf")
+        assert "Kaffee Gruppe gesamt: by account" in pdf_text(pdf.read_bytes(), tmp_path)
+        assert "nothing waits" in run_cli(["pending"], env=env).stdout
