@@ -319,6 +319,9 @@ def test_a_distributed_run_sends_the_rollup_once_after_the_workers(tmp_path: Pat
             sent = len(smtp.received)
             third = subprocess.run(host, env={**os.environ, **env}, capture_output=True,
                                    text=True, timeout=600)  # fmt: skip
+            again = [*host, "--account", "rollup", "--resend", "--period", "2026-10"]
+            resent = subprocess.run(again, env={**os.environ, **env}, capture_output=True,
+                                    text=True, timeout=600)  # fmt: skip
         finally:
             if worker is not None:
                 os.killpg(worker.pid, signal.SIGTERM)
@@ -338,12 +341,19 @@ def test_a_distributed_run_sends_the_rollup_once_after_the_workers(tmp_path: Pat
     assert sent == 3
     assert "gruppe.toml: Kaffee Gruppe gesamt 2026-10: sent to 1 of 1 recipient(s)" in second.stdout
     assert "3 report(s): 2 sent, 1 already sent" in second.stdout
-    assert third.returncode == 0 and len(smtp.received) == 3, "nothing twice"
-    assert [(r.state, r.sent_count) for r in rows.values()] == [("sent", 1)]
-    [mail] = [m.message for m in smtp.received
-              if ROLLUP_PDF in attachments(m.message)]  # fmt: skip
-    text = pdf_text(attachments(mail)[ROLLUP_PDF], tmp_path)
+    assert third.returncode == 0, third.stdout + third.stderr
+    assert "3 report(s): 0 sent, 3 already sent" in third.stdout, "nothing twice"
+    # The roll-up alone, sent again on purpose: no account's task, the roll-up's only.
+    assert resent.returncode == 0, resent.stdout + resent.stderr
+    assert resent.stdout.startswith("gruppe.toml: Kaffee Gruppe gesamt 2026-10: sent to 1 of 1 ")
+    assert "1 report(s): 1 sent" in resent.stdout
+    assert len(smtp.received) == 4
+    assert [(r.state, r.sent_count) for r in rows.values()] == [("sent", 2)]
+    first_mail, resent_mail = [m.message for m in smtp.received
+                               if ROLLUP_PDF in attachments(m.message)]  # fmt: skip
+    text = pdf_text(attachments(first_mail)[ROLLUP_PDF], tmp_path)
     assert "Nordlicht Studio" in text and "Café Müller" in text
+    assert pdf_text(attachments(resent_mail)[ROLLUP_PDF], tmp_path) == text
 
 
 @pytest.mark.slow
