@@ -319,6 +319,9 @@ def test_a_distributed_run_sends_the_rollup_once_after_the_workers(tmp_path: Pat
             sent = len(smtp.received)
             third = subprocess.run(host, env={**os.environ, **env}, capture_output=True,
                                    text=True, timeout=600)  # fmt: skip
+            again = [*host, "--account", "rollup", "--resend", "--period", "2026-10"]
+            resent = subprocess.run(again, env={**os.environ, **env}, capture_output=True,
+                                    text=True, timeout=600)  # fmt: skip
         finally:
             if worker is not None:
                 os.killpg(worker.pid, signal.SIGTERM)
@@ -338,12 +341,19 @@ def test_a_distributed_run_sends_the_rollup_once_after_the_workers(tmp_path: Pat
     assert sent == 3
     assert "gruppe.toml: Kaffee Gruppe gesamt 2026-10: sent to 1 of 1 recipient(s)" in second.stdout
     assert "3 report(s): 2 sent, 1 already sent" in second.stdout
-    assert third.returncode == 0 and len(smtp.received) == 3, "nothing twice"
-    assert [(r.state, r.sent_count) for r in rows.values()] == [("sent", 1)]
-    [mail] = [m.message for m in smtp.received
-              if ROLLUP_PDF in attachments(m.message)]  # fmt: skip
-    text = pdf_text(attachments(mail)[ROLLUP_PDF], tmp_path)
+    assert third.returncode == 0, third.stdout + third.stderr
+    assert "3 report(s): 0 sent, 3 already sent" in third.stdout, "nothing twice"
+    # The roll-up alone, sent again on purpose: no account's task, the roll-up's only.
+    assert resent.returncode == 0, resent.stdout + resent.stderr
+    assert resent.stdout.startswith("gruppe.toml: Kaffee Gruppe gesamt 2026-10: sent to 1 of 1 ")
+    assert "1 report(s): 1 sent" in resent.stdout
+    assert len(smtp.received) == 4
+    assert [(r.state, r.sent_count) for r in rows.values()] == [("sent", 2)]
+    first_mail, resent_mail = [m.message for m in smtp.received
+                               if ROLLUP_PDF in attachments(m.message)]  # fmt: skip
+    text = pdf_text(attachments(first_mail)[ROLLUP_PDF], tmp_path)
     assert "Nordlicht Studio" in text and "Café Müller" in text
+    assert pdf_text(attachments(resent_mail)[ROLLUP_PDF], tmp_path) == text
 
 
 @pytest.mark.slow
@@ -421,3 +431,27 @@ def test_an_account_rendered_before_counts_for_the_rollup(tmp_path: Path) -> Non
         [mail] = [r.message for r in smtp.received if ROLLUP_PDF in attachments(r.message)]
         text = pdf_text(attachments(mail)[ROLLUP_PDF], tmp_path)
         assert text == previewed, "the roll-up previewed, from the same data and date"
+
+
+@pytest.mark.slow
+def test_a_spec_without_delivery_renders_its_rollup_in_run_send(tmp_path: Path) -> None:
+    spec = write(tmp_path / "specs")
+    spec.write_text(spec.read_text().replace('[delivery]\nto = ["anna@client.example"]\n', ""))
+    out = tmp_path / "out"
+    with Sandbox(seed=1, now=NOW) as sb, SmtpServer() as smtp:
+        env = environment(sb, tmp_path, smtp.env())
+        sb.expire_token(NORDLICHT)
+        failed = run([str(spec), "--send", "--period", "2026-10"], env, out)
+        assert failed.status == 1
+        assert "gruppe.toml: Kaffee Gruppe gesamt 2026-10: FAILED: not rendered: the roll-up " in (
+            failed.err
+        )
+        assert not list(out.rglob("Kaffee-Gruppe-gesamt-*"))
+        sb.restore_token(NORDLICHT)
+        ran = run([str(spec), "--send", "--period", "2026-10"], env, out)
+        assert ran.status == 0, ran.err
+        assert "Kaffee Gruppe gesamt 2026-10: rendered (no [delivery] block)" in ran.out
+        assert smtp.received == []
+        [pdf] = out.rglob("Kaffee-Gruppe-gesamt-2026-10.pdf")
+        assert "Kaffee Gruppe gesamt: by account" in pdf_text(pdf.read_bytes(), tmp_path)
+        assert "nothing waits" in run_cli(["pending"], env=env).stdout

@@ -77,6 +77,10 @@ def submit_rollups(
             log.report(without_sending(report))
             continue
         members, waits = _members(report, store, lines, options.not_made)
+        if waits and report.spec.delivery is None:  # nothing to send: nothing waits
+            text = "not rendered: the roll-up needs every account's report of the period"
+            log_held(log, report.line("failed", f"FAILED: {text}"), waits)
+            continue
         if waits:
             store.wait(report.key, "incomplete", waits, account_name=report.account.name,
                        now=world.now)  # fmt: skip
