@@ -8,8 +8,9 @@ the metric list in halves. Each failing part of more than one metric costs two m
 ``k`` culprits among ``n`` metrics cost at most ``2·k·⌈log2 n⌉`` extra calls; a refusal of the
 object itself (not enough viewers, before conversion, missing, permission) is not split.
 
-Each finished call is written in one transaction, so a stop (rate limit, token, kill) keeps
-everything fetched so far and a rerun continues. A call still failing transiently after the
+What one Graph batch (or one request) brought is written in one transaction, every call of it
+complete or none (store/units.py), so a stop (rate limit, token, kill) keeps everything fetched
+before it and a rerun continues. A call still failing transiently after the
 retries (5xx, a dropped connection, a broken answer) is never stored, neither as data nor as
 "unavailable": its unit stays unfinished, the outcome says so, and a rerun sends that call again.
 """
@@ -57,7 +58,7 @@ from reporter.graph.record import Recorder
 from reporter.plan.build import Call, FetchPlan, Unit, media_requests
 from reporter.settings import Settings
 from reporter.spec.models import Account
-from reporter.store.database import STORIES, CallResult, Store, StoreError
+from reporter.store.database import STORIES, CallResult, Done, Store, StoreError
 
 log = logging.getLogger("reporter.fetch.execute")
 
@@ -353,8 +354,11 @@ class _UnitRun:
 
     def _record(self, key: str, result: CallResult, unit: str | None = None) -> None:
         label = unit or self.unit.label
-        generation = 0 if label == STORIES else self.generation
+        generation = self._generation(unit)
         self.store.record_call(self.account.id, label, generation, key, result, now=self.ctx.now())
+
+    def _generation(self, unit: str | None) -> int:
+        return 0 if unit == STORIES else self.generation
 
     def _listing(self, call: Call) -> list[MediaItem]:
         assert self.client is not None
@@ -435,9 +439,12 @@ class _UnitRun:
                 following += retry
                 results.open_jobs[job.key] += len(retry) - 1
             pending = [j for j in following if j.key not in lost]
-        for key, result in results.results.items():
-            if results.open_jobs.get(key) == 0 and key not in lost:
-                self._record(key, result, stories.get(key))
+        # What the batch brought, in one transaction: a stop keeps it, a kill keeps it or none
+        self.store.record_calls(self.account.id, [
+            Done(stories.get(key, self.unit.label), self._generation(stories.get(key)), key, result)
+            for key, result in results.results.items()
+            if results.open_jobs.get(key) == 0 and key not in lost
+        ], now=self.ctx.now())  # fmt: skip
         if fatal is not None:
             raise fatal
 

@@ -1,6 +1,8 @@
-"""Units and calls: which periods of which accounts were fetched, which calls are done, and
-each call's result written in one transaction (raw answer, normalised rows, the call marked
-done). A mixin of ``Store`` (database.py)."""
+"""Units and calls: which periods of which accounts were fetched, which calls are done, and the
+calls' results written (raw answers, normalised rows, the calls marked done) a batch of calls
+in one transaction: one commit per Graph batch rather than per call (a commit is a disk sync:
+it was three quarters of the time of the example's fetch with nothing to wait for on the
+network), and never a call half written. A mixin of ``Store`` (database.py)."""
 
 from __future__ import annotations
 
@@ -9,14 +11,14 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import Connection, delete, select, update
 
 from reporter.dataset import AccountInfo, MediaItem, Observation, Unavailable
 from reporter.store import tables as t
 from reporter.store.datasets import STORIES, iso
-from reporter.store.sql import ignore, replace
+from reporter.store.sql import ignore, insert_many, replace
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,18 @@ class CallResult:
     unavailable: Sequence[Unavailable] = ()
     media: Sequence[MediaItem] = ()
     account: AccountInfo | None = None
+
+
+class Done(NamedTuple):
+    """A finished call, to be written: its unit, the unit's generation, its key, its result."""
+
+    unit: str
+    generation: int
+    key: str
+    result: CallResult
+
+
+_KEYS_PER_STATEMENT = 500  # call keys in one ``IN (…)``: well inside SQLite's 32,766 parameters
 
 
 class UnitsMixin:
@@ -107,44 +121,70 @@ class UnitsMixin:
         *,
         now: dt.datetime,
     ) -> None:
-        where = {"account_id": account_id, "unit": unit, "call_key": call_key}
+        self.record_calls(account_id, [Done(unit, generation, call_key, result)], now=now)
+
+    def record_calls(self, account_id: str, done: Sequence[Done], *, now: dt.datetime) -> None:
+        """Finished calls of one account in one transaction: each call's earlier rows replaced
+        by its new ones and the call marked done, all or nothing. One statement per table for
+        all of them (executemany): what a Graph batch brought costs one commit, not fifty."""
+        if not done:
+            return
+        at = iso(now)
+        # Thousands of rows share a few end times and dimensions: each written out once.
+        text = _Memo(iso)
+        dims = _Memo(json.dumps)
+        snapshots: list[dict[str, Any]] = []
+        observations: list[dict[str, Any]] = []
+        unavailable: list[dict[str, Any]] = []
+        media: dict[str, dict[str, Any]] = {}
+        listed: dict[tuple[str, str], dict[str, Any]] = {}
+        accounts: dict[str, dict[str, Any]] = {}
+        calls: dict[tuple[str, str], dict[str, Any]] = {}
+        for unit, generation, key, result in done:
+            where = {"account_id": account_id, "unit": unit, "call_key": key}
+            snapshots += (
+                {**where, "asked_at": iso(asked), "outcome": outcome, "body": json.dumps(body)}
+                for asked, outcome, body in result.snapshots
+            )
+            observations += (
+                {**where, "object_id": o.object_id, "metric": o.metric, "period": o.period,
+                 "value": o.value, "end_time": text(o.end_time), "since": text(o.since),
+                 "until": text(o.until), "dimensions": dims(o.dimensions),
+                 "metric_type": o.metric_type, "breakdown": o.breakdown}
+                for o in result.observations
+            )  # fmt: skip
+            unavailable += (
+                {**where, "object_id": u.object_id, "metric": u.metric, "reason": u.reason,
+                 "code": u.code, "kind": u.kind}
+                for u in result.unavailable
+            )  # fmt: skip
+            for m in result.media:
+                body = json.dumps(asdict(m), default=iso)
+                media[m.id] = {"id": m.id, "account_id": m.account_id, "body": body,
+                               "product_type": m.product_type, "timestamp": iso(m.timestamp),
+                               "fetched_at": at}  # fmt: skip
+                if unit != STORIES:
+                    listed[unit, m.id] = {"account_id": account_id, "unit": unit, "media_id": m.id}
+            if (info := result.account) is not None:
+                body = json.dumps(asdict(info))
+                accounts[info.id] = {"id": info.id, "body": body, "fetched_at": at}
+            calls[unit, key] = {**where, "generation": generation, "done_at": at}
         with self._transaction() as db:
-            for table in (t.observations, t.unavailable):
-                db.execute(delete(table).where(*_call(table, account_id, unit, call_key)))
-            if result.snapshots:
-                db.execute(t.snapshots.insert(), [
-                    {**where, "asked_at": iso(at), "outcome": outcome, "body": json.dumps(body)}
-                    for at, outcome, body in result.snapshots
-                ])  # fmt: skip
-            if result.observations:
-                db.execute(t.observations.insert(), [
-                    {**where, "object_id": o.object_id, "metric": o.metric, "period": o.period,
-                     "value": o.value, "end_time": iso(o.end_time), "since": iso(o.since),
-                     "until": iso(o.until), "dimensions": json.dumps(o.dimensions),
-                     "metric_type": o.metric_type, "breakdown": o.breakdown}
-                    for o in result.observations
-                ])  # fmt: skip
-            if result.unavailable:
-                db.execute(t.unavailable.insert(), [
-                    {**where, "object_id": u.object_id, "metric": u.metric, "reason": u.reason,
-                     "code": u.code, "kind": u.kind}
-                    for u in result.unavailable
-                ])  # fmt: skip
-            replace(db, t.media, [
-                {"id": m.id, "account_id": m.account_id, "product_type": m.product_type,
-                 "timestamp": iso(m.timestamp), "body": json.dumps(asdict(m), default=iso),
-                 "fetched_at": iso(now)}
-                for m in {m.id: m for m in result.media}.values()
-            ])  # fmt: skip
-            if unit != STORIES:
-                ignore(db, t.unit_media, [
-                    {"account_id": account_id, "unit": unit, "media_id": m}
-                    for m in dict.fromkeys(m.id for m in result.media)
-                ])  # fmt: skip
-            if result.account is not None:
-                replace(db, t.accounts, {"id": result.account.id, "fetched_at": iso(now),
-                                         "body": json.dumps(asdict(result.account))})  # fmt: skip
-            replace(db, t.calls, {**where, "generation": generation, "done_at": iso(now)})
+            for unit in dict.fromkeys(unit for unit, *_ in done):
+                keys = sorted({key for u, _, key, _ in done if u == unit})
+                for table in (t.observations, t.unavailable):
+                    for part in range(0, len(keys), _KEYS_PER_STATEMENT):
+                        chosen = keys[part : part + _KEYS_PER_STATEMENT]
+                        db.execute(delete(table).where(*_unit(table, account_id, unit),
+                                                       table.c.call_key.in_(chosen)))  # fmt: skip
+            for table, rows in ((t.snapshots, snapshots), (t.observations, observations),
+                                (t.unavailable, unavailable)):  # fmt: skip
+                if rows:
+                    insert_many(db, table, rows)
+            replace(db, t.media, list(media.values()))
+            ignore(db, t.unit_media, list(listed.values()))
+            replace(db, t.accounts, list(accounts.values()))
+            replace(db, t.calls, list(calls.values()))
 
     def complete_unit(
         self, account_id: str, unit: str, *, now: dt.datetime, notes: Sequence[str] = ()
@@ -170,5 +210,16 @@ def _unit(table: Any, account_id: str, unit: str) -> tuple[Any, ...]:
     return (table.c.account_id == account_id, table.c.unit == unit)
 
 
-def _call(table: Any, account_id: str, unit: str, call_key: str) -> tuple[Any, ...]:
-    return (*_unit(table, account_id, unit), table.c.call_key == call_key)
+class _Memo(dict[Any, Any]):
+    """``function(value)``, computed once per distinct value."""
+
+    def __init__(self, function: Any) -> None:
+        super().__init__()
+        self._function = function
+
+    def __call__(self, value: Any) -> Any:
+        return self[value]
+
+    def __missing__(self, value: Any) -> Any:
+        found = self[value] = self._function(value)
+        return found
