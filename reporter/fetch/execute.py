@@ -8,9 +8,9 @@ the metric list in halves. Each failing part of more than one metric costs two m
 ``k`` culprits among ``n`` metrics cost at most ``2·k·⌈log2 n⌉`` extra calls; a refusal of the
 object itself (not enough viewers, before conversion, missing, permission) is not split.
 
-What one Graph batch (or one request) brought is written in one transaction, every call of it
-complete or none (store/units.py), so a stop (rate limit, token, kill) keeps everything fetched
-before it and a rerun continues. A call still failing transiently after the
+Finished calls are written a batch at a time, whole calls in one transaction (writes.py), so a
+stop (rate limit, token, signal) keeps everything fetched, a kill everything written, and a
+rerun continues. A call still failing transiently after the
 retries (5xx, a dropped connection, a broken answer) is never stored, neither as data nor as
 "unavailable": its unit stays unfinished, the outcome says so, and a rerun sends that call again.
 """
@@ -40,6 +40,7 @@ from reporter.fetch.explain import (
     incomplete,
     who,
 )
+from reporter.fetch.writes import Writes
 from reporter.graph.client import (
     GraphClient,
     GraphError,
@@ -58,7 +59,7 @@ from reporter.graph.record import Recorder
 from reporter.plan.build import Call, FetchPlan, Unit, media_requests
 from reporter.settings import Settings
 from reporter.spec.models import Account
-from reporter.store.database import STORIES, CallResult, Done, Store, StoreError
+from reporter.store.database import STORIES, CallResult, Done, Store, StoreError, UnitState
 
 log = logging.getLogger("reporter.fetch.execute")
 
@@ -244,6 +245,7 @@ class _UnitRun:
         self.slots = slots
         self.client: GraphClient | None = None
         self.generation = 0
+        self.writes: Writes | None = None
         self.lost: dict[str, GraphError] = {}  # call key -> its last transient failure
         self._lost_lock = threading.Lock()
 
@@ -305,6 +307,25 @@ class _UnitRun:
             fresh=self.options.refresh, redo=redo,
         )  # fmt: skip
         self.generation = state.generation
+        self.writes = Writes(store, self.account.id, now=ctx.now, size=self.batch_size)
+        try:
+            self._calls(state)
+        finally:
+            self.writes.close()  # what was fetched is kept, also when the unit stopped
+        self.outcome.source = "api"
+        if self.lost:
+            # unfinished: not completed, so a rerun continues this generation and sends exactly
+            # the lost calls again; the partial dataset is for the hold, never for sending
+            self.outcome.dataset = store.load_dataset(self.account.id, unit.label)
+            self.outcome.missing = len(self.lost)
+            listing = frozenset(c.key for c in unit.calls if c.kind in ("media_list", "stories"))
+            raise incomplete(unit, self.lost, listing)
+        store.complete_unit(self.account.id, unit.label, now=ctx.now())
+        self.outcome.dataset = store.load_dataset(self.account.id, unit.label)
+
+    def _calls(self, state: UnitState) -> None:
+        """Every call of the unit not done yet, then its pictures."""
+        unit, store = self.unit, self.store
         if unit.skipped and "skipped" not in state.done:
             self._record("skipped", CallResult(unavailable=unit.skipped))
         jobs = [
@@ -340,17 +361,10 @@ class _UnitRun:
             )
         for future in [self.pool.submit(self._run_jobs, chunk) for chunk in chunks]:
             future.result()
+        assert self.writes is not None
+        self.writes.flush()  # the pictures chosen from the stored dataset
         if self.options.thumbnails:
             self._thumbnails(media)
-        self.outcome.source = "api"
-        if self.lost:
-            # unfinished: not completed, so a rerun continues this generation and sends exactly
-            # the lost calls again; the partial dataset is for the hold, never for sending
-            self.outcome.dataset = store.load_dataset(self.account.id, unit.label)
-            self.outcome.missing = len(self.lost)
-            raise incomplete(unit, self.lost, frozenset(c.key for c in listing))
-        store.complete_unit(self.account.id, unit.label, now=ctx.now())
-        self.outcome.dataset = store.load_dataset(self.account.id, unit.label)
 
     def _record(self, key: str, result: CallResult, unit: str | None = None) -> None:
         label = unit or self.unit.label
@@ -439,12 +453,12 @@ class _UnitRun:
                 following += retry
                 results.open_jobs[job.key] += len(retry) - 1
             pending = [j for j in following if j.key not in lost]
-        # What the batch brought, in one transaction: a stop keeps it, a kill keeps it or none
-        self.store.record_calls(self.account.id, [
+        assert self.writes is not None
+        self.writes.add([
             Done(stories.get(key, self.unit.label), self._generation(stories.get(key)), key, result)
             for key, result in results.results.items()
             if results.open_jobs.get(key) == 0 and key not in lost
-        ], now=self.ctx.now())  # fmt: skip
+        ])  # fmt: skip
         if fatal is not None:
             raise fatal
 
