@@ -17,11 +17,14 @@ retries (5xx, a dropped connection, a broken answer) is never stored, neither as
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import itertools
 import logging
 import threading
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+import time
+from collections.abc import Callable, Generator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -29,7 +32,7 @@ from pydantic import SecretStr
 
 from reporter.catalogue import Catalogue
 from reporter.dataset import Dataset, MediaItem, Unavailable
-from reporter.errors import ReporterError, Terminated
+from reporter.errors import ReporterError
 from reporter.fetch import normalise
 from reporter.fetch.explain import (
     OBJECT_KINDS,
@@ -103,6 +106,7 @@ class Outcome:
     calls: int = 0  # calls as Meta's rate limits count them (each item of a batch is one)
     error: ReporterError | None = None
     missing: int = 0  # calls with no usable answer after retries: a rerun fetches them
+    seconds: float = 0.0  # the wall time of its account's fetch (each_account)
 
     @property
     def incomplete(self) -> bool:
@@ -158,8 +162,9 @@ def unit_end(unit: Unit) -> dt.datetime:
 
 
 def fetch(plan: FetchPlan, store: Store, ctx: Context, options: Options) -> list[Outcome]:
-    outcomes = [Outcome(unit) for unit in plan.units]
+    """Every unit of the plan, in the plan's order."""
     if options.offline:
+        outcomes = [Outcome(unit) for unit in plan.units]
         for outcome in outcomes:
             outcome.dataset = store.load_dataset(outcome.unit.account.id, outcome.unit.label)
             complete = store.unit_complete(outcome.unit.account.id, outcome.unit.label)
@@ -172,14 +177,39 @@ def fetch(plan: FetchPlan, store: Store, ctx: Context, options: Options) -> list
             else:
                 outcome.source = "store"
         return outcomes
-    workers = ctx.settings.max_workers
-    slots = threading.Semaphore(workers)
+    order = {id(unit): n for n, unit in enumerate(plan.units)}
+    with contextlib.closing(each_account([(plan, options)], store, ctx)) as accounts:
+        done = [outcome for _, outcomes in accounts for outcome in outcomes]
+    return sorted(done, key=lambda outcome: order[id(outcome.unit)])
+
+
+def each_account(
+    plans: Sequence[tuple[FetchPlan, Options]], store: Store, ctx: Context
+) -> Generator[tuple[int, list[Outcome]], None, None]:
+    """Each account's outcomes (its units of one plan, with the plan's index) as soon as that
+    account is done: ``REPORTER_FETCH_ACCOUNTS`` accounts at once, each with its own token and
+    its own rate-limit gate, their requests together within ``REPORTER_MAX_WORKERS``; an account
+    in two plans is fetched for one after the other. At most that many accounts' outcomes wait
+    for the caller, so its memory does not grow with the number of accounts. Close it (as
+    ``contextlib.closing``) when the caller stops early: the calls queued are not sent, those
+    under way finish and are stored, and a rerun sends only what is missing."""
+    tasks: list[tuple[int, FetchPlan, Options, list[Outcome]]] = []
+    for index, (plan, options) in enumerate(plans):
+        mine: dict[str, list[Outcome]] = {}
+        for unit in plan.units:
+            mine.setdefault(unit.account.id, []).append(Outcome(unit))
+        tasks += [(index, plan, options, outcomes) for outcomes in mine.values()]
+    settings = ctx.settings
+    workers = settings.max_workers
+    slots = threading.Semaphore(workers)  # requests in flight, every account's together
     failed: dict[str, ReporterError] = {}
     lock = threading.Lock()
+    account_locks: dict[str, threading.Lock] = {}
+    setting = "REPORTER_API_BASE_URL" if settings.api_base_url else None
+    at_once = min(settings.fetch_accounts, len(tasks)) or 1
     with ThreadPoolExecutor(workers, thread_name_prefix="reporter-calls") as pool:
-        setting = "REPORTER_API_BASE_URL" if ctx.settings.api_base_url else None
 
-        def run(outcome: Outcome) -> None:
+        def run(outcome: Outcome, batch_size: int, options: Options) -> None:
             account = outcome.unit.account
             with lock:
                 if account.id in failed or EVERYONE in failed:
@@ -190,7 +220,7 @@ def fetch(plan: FetchPlan, store: Store, ctx: Context, options: Options) -> list
                     f"{outcome.unit.account.name} {outcome.unit.label}: fetching "
                     f"({len(outcome.unit.calls)} calls)…"
                 )
-                _UnitRun(outcome, store, ctx, options, pool, slots, plan.batch_size).run()
+                _UnitRun(outcome, store, ctx, options, pool, slots, batch_size).run()
             except StoreError:  # a full disk or a damaged store: no other unit can be stored
                 raise
             except ReporterError as error:
@@ -203,16 +233,39 @@ def fetch(plan: FetchPlan, store: Store, ctx: Context, options: Options) -> list
                         failed.setdefault(EVERYONE, outcome.error)
                     outcome.error = failed[EVERYONE]
 
-        with ThreadPoolExecutor(workers, thread_name_prefix="reporter-units") as units:
+        def one_account(
+            plan: FetchPlan, options: Options, outcomes: list[Outcome]
+        ) -> list[Outcome]:
+            account_id = outcomes[0].unit.account.id
+            with lock:
+                mine = account_locks.setdefault(account_id, threading.Lock())
+            with mine:
+                started = time.monotonic()
+                for outcome in outcomes:
+                    run(outcome, plan.batch_size, options)
+                for outcome in outcomes:
+                    outcome.seconds = time.monotonic() - started
+            return outcomes
+
+        with ThreadPoolExecutor(at_once, thread_name_prefix="reporter-accounts") as accounts:
             try:
-                list(units.map(run, outcomes))
-            except (KeyboardInterrupt, Terminated):
-                # The calls queued are not sent; those under way finish and are stored, and a
-                # rerun sends only what is missing.
+                waiting = iter(tasks)
+                running: dict[Future[list[Outcome]], int] = {}
+                for index, plan, options, outcomes in itertools.islice(waiting, at_once):
+                    running[accounts.submit(one_account, plan, options, outcomes)] = index
+                while running:
+                    done, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        index = running.pop(future)
+                        finished = future.result()
+                        for following, plan, options, outcomes in itertools.islice(waiting, 1):
+                            task = accounts.submit(one_account, plan, options, outcomes)
+                            running[task] = following
+                        yield index, finished
+            except BaseException:  # a signal, the caller stopping (GeneratorExit), a store error
                 pool.shutdown(wait=False, cancel_futures=True)
-                units.shutdown(wait=False, cancel_futures=True)
+                accounts.shutdown(wait=False, cancel_futures=True)
                 raise
-    return outcomes
 
 
 EVERYONE = ""  # the key of a failure that stops every account (the API cannot be reached)
