@@ -176,6 +176,25 @@ def test_a_batch_of_calls_is_written_whole_or_not_at_all(store_at: Path | str) -
         assert data is not None and data.observations == (newer,)
 
 
+def test_fetch_writes_skip_the_disk_sync_and_every_other_write_keeps_it(tmp_path: Path) -> None:
+    """What a fetch writes is committed without waiting for the disk (a rerun fetches it
+    again); the connection is back to a synced commit for the ledger right after."""
+    seen: list[int] = []
+    with Store.open(tmp_path / "s.db") as store:
+        generation = _begin(store)
+        original = store._engine.raw_connection().driver_connection
+        assert original is not None
+
+        def level(*_: object) -> None:
+            seen.append(original.execute("PRAGMA synchronous").fetchone()[0])
+
+        original.set_trace_callback(lambda sql: level() if sql.startswith("INSERT") else None)
+        store.record_call("1", "2026-10", generation, "a", CallResult(), now=NOW)
+        store.wait(ReportKey("s", "1", "2026-10"), "held", ["why"], account_name="a", now=NOW)
+        original.set_trace_callback(None)
+    assert seen[0] == 1 and seen[-1] == 2, seen  # NORMAL for the call, FULL for the ledger
+
+
 def test_thumbnails(store_at: Path | str) -> None:
     with Store.open(store_at) as store:
         assert store.thumbnail("m1") is None and not store.has_thumbnail("m1")

@@ -128,9 +128,10 @@ class Store(UnitsMixin, DatasetMixin, ArchiveMixin, LedgerMixin, ReviewMixin, Us
         self.close()
 
     @contextlib.contextmanager
-    def _transaction(self) -> Iterator[Connection]:
-        """One write transaction (``BEGIN IMMEDIATE`` on SQLite), committed or rolled back."""
-        with self._mutex, transaction(self._engine, write=True) as db:
+    def _transaction(self, *, durable: bool = True) -> Iterator[Connection]:
+        """One write transaction (``BEGIN IMMEDIATE`` on SQLite), committed or rolled back;
+        ``durable=False`` for what a rerun can fetch again (engine.transaction)."""
+        with self._mutex, transaction(self._engine, write=True, durable=durable) as db:
             yield db
 
     @contextlib.contextmanager

@@ -55,7 +55,9 @@ class UnitsMixin:
     if TYPE_CHECKING:
 
         def _read(self) -> contextlib.AbstractContextManager[Connection]: ...
-        def _transaction(self) -> contextlib.AbstractContextManager[Connection]: ...
+        def _transaction(
+            self, *, durable: bool = True
+        ) -> contextlib.AbstractContextManager[Connection]: ...
 
     def unit_complete(self, account_id: str, unit: str) -> bool:
         with self._read() as db:
@@ -169,7 +171,7 @@ class UnitsMixin:
                 body = json.dumps(asdict(info))
                 accounts[info.id] = {"id": info.id, "body": body, "fetched_at": at}
             calls[unit, key] = {**where, "generation": generation, "done_at": at}
-        with self._transaction() as db:
+        with self._transaction(durable=False) as db:  # a rerun fetches again what a power cut lost
             for unit in dict.fromkeys(unit for unit, *_ in done):
                 keys = sorted({key for u, _, key, _ in done if u == unit})
                 for table in (t.observations, t.unavailable):
