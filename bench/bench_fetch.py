@@ -18,7 +18,9 @@ insights, storing nothing. Both ask for the same metrics; the script checks they
 number of media. Without latency each is timed after a warm-up, the median of three runs; with
 latency once. Targets: >= 20x fewer requests, >= 10x less wall time at 100 ms, and at 0 ms no
 slower than the baseline (the fetch bound by the network, not by the store's writes); requests
-within a few of ceil(media / 50) + listing pages + account calls.
+within a few of ceil(media / 50) + listing pages + account calls. Last, the store's side alone:
+100 calls of 500 observations written one transaction per call (as before 2026-12) against 50
+calls a transaction (one Graph batch's worth, as the fetch writes them now).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ import requests
 from pydantic import SecretStr
 
 from reporter import catalogue
+from reporter.dataset import Observation
 from reporter.fetch.execute import Context, Options, fetch
 from reporter.graph.client import RetryPolicy
 from reporter.periods import parse_period
@@ -46,7 +49,7 @@ from reporter.plan.build import FetchPlan, media_requests, plan
 from reporter.sandbox import Sandbox
 from reporter.settings import Settings
 from reporter.spec.models import Spec
-from reporter.store.database import Store
+from reporter.store.database import CallResult, Done, Store
 from reporter.store.engine import Location
 
 NOW = dt.datetime(2026, 11, 2, 17, 0, tzinfo=dt.UTC)
@@ -189,6 +192,35 @@ def compare(
     return our_time, base_time
 
 
+def writes(store: str | None) -> tuple[float, float]:
+    """100 calls of 500 observations each written one transaction per call, then 50 calls a
+    transaction (what one Graph batch brings), into fresh stores: the store's side alone."""
+    follower = (("follow_type", "FOLLOWER"),)
+    observations = [
+        Observation(f"m{i % 50}", f"metric{i % 10}", "day", float(i),
+                    end_time=NOW + dt.timedelta(days=i % 31), dimensions=follower)
+        for i in range(500)
+    ]  # fmt: skip
+    result = CallResult(snapshots=[(NOW, "ok", {"data": []})], observations=observations)
+    window = (NOW - dt.timedelta(days=31), NOW)
+    times = []
+    for per_call in (True, False):
+        with fresh_store(store) as location, Store.open(location) as opened:
+            opened.begin_unit("1", PERIOD, period=(window[0].date(), window[1].date()),
+                              window=window, api_version="v25.0", timezone="UTC", now=NOW,
+                              fresh=True)  # fmt: skip
+            started = time.perf_counter()
+            if per_call:
+                for key in range(100):
+                    opened.record_call("1", PERIOD, 1, f"call{key}", result, now=NOW)
+            else:
+                for first in range(0, 100, 50):
+                    done = [Done(PERIOD, 1, f"call{k}", result) for k in range(first, first + 50)]
+                    opened.record_calls("1", done, now=NOW)
+            times.append(time.perf_counter() - started)
+    return times[0], times[1]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--latency-ms", default="0,100", help="comma-separated (default 0,100)")
@@ -214,6 +246,11 @@ def main() -> None:
                 many = plan(make_spec(ids, logins), cat, period, None, today=NOW.date())
                 times = compare(f"{args.accounts} accounts in one run", sb, many, args, latency)
                 summary.append((f"{args.accounts} accounts", latency, *times))
+    per_call, batched = writes(args.store)
+    print(
+        f"\nstore writes ({store}), 100 calls x 500 observations: one transaction per call "
+        f"{per_call:.2f}s, 50 calls a transaction {batched:.2f}s, {per_call / batched:.2f}x"
+    )
     print(f"\nsummary ({store}): wall time, ours against the baseline")
     for what, latency, our_time, base_time in summary:
         print(f"  {what:12} {latency:>4} ms: {our_time:7.2f}s against {base_time:7.2f}s, "
