@@ -45,6 +45,13 @@ class Settings(BaseSettings):
         "graph.instagram.com (a proxy, or the sandbox).",
     )
     max_workers: int = Field(8, ge=1, le=64, description="Requests in flight at once, at most.")
+    fetch_accounts: int = Field(
+        4,
+        ge=1,
+        le=64,
+        description="Accounts fetched at once (`fetch`, `collect`, `run`), each paced by its own "
+        "token's rate limit; their requests together stay within `REPORTER_MAX_WORKERS`.",
+    )
     timeout: float = Field(30.0, gt=0, description="Seconds to wait for one API response.")
     max_retries: int = Field(
         6, ge=0, le=20, description="Retries of a transient error before giving up."

@@ -10,9 +10,10 @@ from pathlib import Path
 from support.fetch import ACME, GLOBEX, NORDLICHT, NOW, TINY, comparable, make_spec, run
 
 from reporter.fetch.execute import Options
+from reporter.fetch.writes import Writes
 from reporter.periods import Period
 from reporter.sandbox import Sandbox
-from reporter.store.database import Store
+from reporter.store.database import CallResult, Done, Store
 
 
 def test_paging_over_two_years_lists_every_media_and_splits_ranges(tmp_path: Path) -> None:
@@ -284,3 +285,31 @@ def test_thumbnails_are_stored_with_limits(tmp_path: Path) -> None:
     assert picture is not None and picture[1].startswith(b"\x89PNG")
     assert kinds["image/png"] > 0
     assert set(kinds) <= {"image/png", "none"}  # html pages and 404s are not kept
+
+
+def test_calls_are_written_a_batch_at_a_time_and_the_rest_when_the_unit_ends(
+    tmp_path: Path,
+) -> None:
+    """Calls sent one by one (Instagram login) are gathered into writes of ``size`` calls;
+    what is left is written when the unit ends, and anything after that at once."""
+    window = (dt.datetime(2026, 10, 1, tzinfo=dt.UTC), dt.datetime(2026, 11, 1, tzinfo=dt.UTC))
+    with Store.open(tmp_path / "s.db") as store:
+        store.begin_unit("1", "2026-10", period=(window[0].date(), window[1].date()),
+                         window=window, api_version="v25.0", timezone="UTC", now=NOW,
+                         fresh=True)  # fmt: skip
+        writes = Writes(store, "1", now=lambda: NOW, size=3)
+
+        def done() -> set[str]:
+            return set(store.call_times("1", "2026-10"))
+
+        writes.add([Done("2026-10", 1, "a", CallResult())])
+        writes.add([Done("2026-10", 1, "b", CallResult())])
+        assert done() == set()
+        writes.add([Done("2026-10", 1, "c", CallResult()), Done("2026-10", 1, "d", CallResult())])
+        assert done() == {"a", "b", "c", "d"}
+        writes.add([Done("2026-10", 1, "e", CallResult())])
+        assert done() == {"a", "b", "c", "d"}
+        writes.close()
+        assert done() == {"a", "b", "c", "d", "e"}
+        writes.add([Done("2026-10", 1, "f", CallResult())])  # a thread that was still running
+        assert done() == {"a", "b", "c", "d", "e", "f"}

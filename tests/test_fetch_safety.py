@@ -133,8 +133,8 @@ KILLED_RUN = textwrap.dedent(
     from pathlib import Path
     from support.fetch import GLOBEX, NOW, make_spec, run
     from reporter.sandbox import Sandbox
-    with Sandbox(seed=1, now=NOW, latency_ms=150) as sb:
-        run(sb, make_spec(GLOBEX), Path({store!r}), max_workers=2)
+    with Sandbox(seed=1, now=NOW, latency_ms=300) as sb:  # one batch of 50 calls at a time
+        run(sb, make_spec(GLOBEX), Path({store!r}), max_workers=1)
     print("finished")
     """
 )

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from sqlalchemy.exc import IntegrityError
 from support.postgres import SERVER, fresh_schema, need_server
 
 from reporter.dataset import AccountInfo, Dataset, MediaItem, Observation, Unavailable
-from reporter.store.database import MIGRATIONS, STORIES, CallResult, Store, StoreError
+from reporter.store.database import MIGRATIONS, STORIES, CallResult, Done, Store, StoreError
 from reporter.store.faults import store_error
 from reporter.store.ledger import ReportKey
 from reporter.store.migrate import ALEMBIC_USER_VERSION, head
@@ -144,6 +145,54 @@ def test_a_call_replaces_its_earlier_rows_and_datasets_round_trip(store_at: Path
     assert data.unavailable == (gone,)
     assert (data.since, data.until, data.fetched_at, data.notes) == (*OCT, NOW, ("a note",))
     assert type(data).from_json(data.to_json()) == data
+
+
+def test_a_batch_of_calls_is_written_whole_or_not_at_all(store_at: Path | str) -> None:
+    """What one Graph batch brought is one transaction: a row the database refuses in its last
+    call leaves none of the batch's calls done and the earlier answers in place."""
+    earlier = Observation("m1", "reach", "lifetime", 5.0, metric_type="lifetime")
+    newer = Observation("m1", "reach", "lifetime", 7.0, metric_type="lifetime")
+    broken = Observation("m2", "reach", "lifetime", None, metric_type="lifetime")  # type: ignore[arg-type]
+    story = Observation("s1", "reach", "lifetime", 3.0, metric_type="lifetime")
+    with Store.open(store_at) as store:
+        generation = _begin(store)
+        store.record_call("1", "2026-10", generation, "m1", CallResult(observations=[earlier]),
+                          now=NOW)  # fmt: skip
+        batch = [
+            Done("2026-10", generation, "m1", CallResult(observations=[newer])),
+            Done(STORIES, 0, "s1", CallResult(observations=[story])),
+            Done("2026-10", generation, "m2", CallResult(observations=[broken])),
+        ]
+        with pytest.raises(IntegrityError):
+            store.record_calls("1", batch, now=NOW)
+        assert set(store.call_times("1", "2026-10")) == {"m1"}
+        assert store.call_times("1", STORIES) == {}
+        data = store.load_dataset("1", "2026-10")
+        assert data is not None and data.observations == (earlier,)
+        store.record_calls("1", batch[:2], now=NOW)  # the same batch without the bad row
+        assert set(store.call_times("1", "2026-10")) == {"m1"}
+        assert store.call_times("1", STORIES) == {"s1": NOW}
+        data = store.load_dataset("1", "2026-10")
+        assert data is not None and data.observations == (newer,)
+
+
+def test_fetch_writes_skip_the_disk_sync_and_every_other_write_keeps_it(tmp_path: Path) -> None:
+    """What a fetch writes is committed without waiting for the disk (a rerun fetches it
+    again); the connection is back to a synced commit for the ledger right after."""
+    seen: list[int] = []
+    with Store.open(tmp_path / "s.db") as store:
+        generation = _begin(store)
+        original = store._engine.raw_connection().driver_connection
+        assert original is not None
+
+        def level(*_: object) -> None:
+            seen.append(original.execute("PRAGMA synchronous").fetchone()[0])
+
+        original.set_trace_callback(lambda sql: level() if sql.startswith("INSERT") else None)
+        store.record_call("1", "2026-10", generation, "a", CallResult(), now=NOW)
+        store.wait(ReportKey("s", "1", "2026-10"), "held", ["why"], account_name="a", now=NOW)
+        original.set_trace_callback(None)
+    assert seen[0] == 1 and seen[-1] == 2, seen  # NORMAL for the call, FULL for the ledger
 
 
 def test_thumbnails(store_at: Path | str) -> None:

@@ -8,19 +8,23 @@ the metric list in halves. Each failing part of more than one metric costs two m
 ``k`` culprits among ``n`` metrics cost at most ``2·k·⌈log2 n⌉`` extra calls; a refusal of the
 object itself (not enough viewers, before conversion, missing, permission) is not split.
 
-Each finished call is written in one transaction, so a stop (rate limit, token, kill) keeps
-everything fetched so far and a rerun continues. A call still failing transiently after the
+Finished calls are written a batch at a time, whole calls in one transaction (writes.py), so a
+stop (rate limit, token, signal) keeps everything fetched, a kill everything written, and a
+rerun continues. A call still failing transiently after the
 retries (5xx, a dropped connection, a broken answer) is never stored, neither as data nor as
 "unavailable": its unit stays unfinished, the outcome says so, and a rerun sends that call again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import itertools
 import logging
 import threading
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+import time
+from collections.abc import Callable, Generator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -29,7 +33,7 @@ from pydantic import SecretStr
 from reporter.catalogue import Catalogue
 from reporter.dataset import Dataset, MediaItem, Unavailable
 from reporter.dataset.audience import with_saved_audience
-from reporter.errors import ReporterError, Terminated
+from reporter.errors import ReporterError
 from reporter.fetch import normalise
 from reporter.fetch.explain import (
     OBJECT_KINDS,
@@ -40,6 +44,7 @@ from reporter.fetch.explain import (
     incomplete,
     who,
 )
+from reporter.fetch.writes import Writes
 from reporter.graph.client import (
     GraphClient,
     GraphError,
@@ -58,7 +63,7 @@ from reporter.graph.record import Recorder
 from reporter.plan.build import Call, FetchPlan, Unit, media_requests
 from reporter.settings import Settings
 from reporter.spec.models import Account
-from reporter.store.database import STORIES, CallResult, Store, StoreError
+from reporter.store.database import STORIES, CallResult, Done, Store, StoreError, UnitState
 
 log = logging.getLogger("reporter.fetch.execute")
 
@@ -102,6 +107,7 @@ class Outcome:
     calls: int = 0  # calls as Meta's rate limits count them (each item of a batch is one)
     error: ReporterError | None = None
     missing: int = 0  # calls with no usable answer after retries: a rerun fetches them
+    seconds: float = 0.0  # the wall time of its account's fetch (each_account)
 
     @property
     def incomplete(self) -> bool:
@@ -157,8 +163,9 @@ def unit_end(unit: Unit) -> dt.datetime:
 
 
 def fetch(plan: FetchPlan, store: Store, ctx: Context, options: Options) -> list[Outcome]:
-    outcomes = [Outcome(unit) for unit in plan.units]
+    """Every unit of the plan, in the plan's order."""
     if options.offline:
+        outcomes = [Outcome(unit) for unit in plan.units]
         for outcome in outcomes:
             outcome.dataset = store.load_dataset(outcome.unit.account.id, outcome.unit.label)
             complete = store.unit_complete(outcome.unit.account.id, outcome.unit.label)
@@ -171,14 +178,39 @@ def fetch(plan: FetchPlan, store: Store, ctx: Context, options: Options) -> list
             else:
                 outcome.source = "store"
         return _with_saved_audience(outcomes, store)
-    workers = ctx.settings.max_workers
-    slots = threading.Semaphore(workers)
+    order = {id(unit): n for n, unit in enumerate(plan.units)}
+    with contextlib.closing(each_account([(plan, options)], store, ctx)) as accounts:
+        done = [outcome for _, outcomes in accounts for outcome in outcomes]
+    return sorted(done, key=lambda outcome: order[id(outcome.unit)])
+
+
+def each_account(
+    plans: Sequence[tuple[FetchPlan, Options]], store: Store, ctx: Context
+) -> Generator[tuple[int, list[Outcome]], None, None]:
+    """Each account's outcomes (its units of one plan, with the plan's index) as soon as that
+    account is done: ``REPORTER_FETCH_ACCOUNTS`` accounts at once, each with its own token and
+    its own rate-limit gate, their requests together within ``REPORTER_MAX_WORKERS``; an account
+    in two plans is fetched for one after the other. At most that many accounts' outcomes wait
+    for the caller, so its memory does not grow with the number of accounts. Close it (as
+    ``contextlib.closing``) when the caller stops early: the calls queued are not sent, those
+    under way finish and are stored, and a rerun sends only what is missing."""
+    tasks: list[tuple[int, FetchPlan, Options, list[Outcome]]] = []
+    for index, (plan, options) in enumerate(plans):
+        mine: dict[str, list[Outcome]] = {}
+        for unit in plan.units:
+            mine.setdefault(unit.account.id, []).append(Outcome(unit))
+        tasks += [(index, plan, options, outcomes) for outcomes in mine.values()]
+    settings = ctx.settings
+    workers = settings.max_workers
+    slots = threading.Semaphore(workers)  # requests in flight, every account's together
     failed: dict[str, ReporterError] = {}
     lock = threading.Lock()
+    account_locks: dict[str, threading.Lock] = {}
+    setting = "REPORTER_API_BASE_URL" if settings.api_base_url else None
+    at_once = min(settings.fetch_accounts, len(tasks)) or 1
     with ThreadPoolExecutor(workers, thread_name_prefix="reporter-calls") as pool:
-        setting = "REPORTER_API_BASE_URL" if ctx.settings.api_base_url else None
 
-        def run(outcome: Outcome) -> None:
+        def run(outcome: Outcome, batch_size: int, options: Options) -> None:
             account = outcome.unit.account
             with lock:
                 if account.id in failed or EVERYONE in failed:
@@ -189,7 +221,7 @@ def fetch(plan: FetchPlan, store: Store, ctx: Context, options: Options) -> list
                     f"{outcome.unit.account.name} {outcome.unit.label}: fetching "
                     f"({len(outcome.unit.calls)} calls)…"
                 )
-                _UnitRun(outcome, store, ctx, options, pool, slots, plan.batch_size).run()
+                _UnitRun(outcome, store, ctx, options, pool, slots, batch_size).run()
             except StoreError:  # a full disk or a damaged store: no other unit can be stored
                 raise
             except ReporterError as error:
@@ -202,16 +234,42 @@ def fetch(plan: FetchPlan, store: Store, ctx: Context, options: Options) -> list
                         failed.setdefault(EVERYONE, outcome.error)
                     outcome.error = failed[EVERYONE]
 
-        with ThreadPoolExecutor(workers, thread_name_prefix="reporter-units") as units:
+        def one_account(
+            plan: FetchPlan, options: Options, outcomes: list[Outcome]
+        ) -> list[Outcome]:
+            account_id = outcomes[0].unit.account.id
+            with lock:
+                mine = account_locks.setdefault(account_id, threading.Lock())
+            with mine:
+                started = time.monotonic()
+                if len(outcomes) == 1:
+                    run(outcomes[0], plan.batch_size, options)
+                else:  # its period and its comparison at once, as one account's fetch
+                    with ThreadPoolExecutor(len(outcomes), "reporter-units") as units:
+                        list(units.map(lambda o: run(o, plan.batch_size, options), outcomes))
+                for outcome in outcomes:
+                    outcome.seconds = time.monotonic() - started
+            return _with_saved_audience(outcomes, store)
+
+        with ThreadPoolExecutor(at_once, thread_name_prefix="reporter-accounts") as accounts:
             try:
-                list(units.map(run, outcomes))
-            except (KeyboardInterrupt, Terminated):
-                # The calls queued are not sent; those under way finish and are stored, and a
-                # rerun sends only what is missing.
+                waiting = iter(tasks)
+                running: dict[Future[list[Outcome]], int] = {}
+                for index, plan, options, outcomes in itertools.islice(waiting, at_once):
+                    running[accounts.submit(one_account, plan, options, outcomes)] = index
+                while running:
+                    done, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        index = running.pop(future)
+                        finished = future.result()
+                        for following, plan, options, outcomes in itertools.islice(waiting, 1):
+                            task = accounts.submit(one_account, plan, options, outcomes)
+                            running[task] = following
+                        yield index, finished
+            except BaseException:  # a signal, the caller stopping (GeneratorExit), a store error
                 pool.shutdown(wait=False, cancel_futures=True)
-                units.shutdown(wait=False, cancel_futures=True)
+                accounts.shutdown(wait=False, cancel_futures=True)
                 raise
-    return _with_saved_audience(outcomes, store)
 
 
 def _with_saved_audience(outcomes: list[Outcome], store: Store) -> list[Outcome]:
@@ -264,6 +322,7 @@ class _UnitRun:
         self.slots = slots
         self.client: GraphClient | None = None
         self.generation = 0
+        self.writes: Writes | None = None
         self.lost: dict[str, GraphError] = {}  # call key -> its last transient failure
         self._lost_lock = threading.Lock()
 
@@ -325,6 +384,25 @@ class _UnitRun:
             fresh=self.options.refresh, redo=redo,
         )  # fmt: skip
         self.generation = state.generation
+        self.writes = Writes(store, self.account.id, now=ctx.now, size=self.batch_size)
+        try:
+            self._calls(state)
+        finally:
+            self.writes.close()  # what was fetched is kept, also when the unit stopped
+        self.outcome.source = "api"
+        if self.lost:
+            # unfinished: not completed, so a rerun continues this generation and sends exactly
+            # the lost calls again; the partial dataset is for the hold, never for sending
+            self.outcome.dataset = store.load_dataset(self.account.id, unit.label)
+            self.outcome.missing = len(self.lost)
+            listing = frozenset(c.key for c in unit.calls if c.kind in ("media_list", "stories"))
+            raise incomplete(unit, self.lost, listing)
+        store.complete_unit(self.account.id, unit.label, now=ctx.now())
+        self.outcome.dataset = store.load_dataset(self.account.id, unit.label)
+
+    def _calls(self, state: UnitState) -> None:
+        """Every call of the unit not done yet, then its pictures."""
+        unit, store = self.unit, self.store
         if unit.skipped and "skipped" not in state.done:
             self._record("skipped", CallResult(unavailable=unit.skipped))
         jobs = [
@@ -360,22 +438,18 @@ class _UnitRun:
             )
         for future in [self.pool.submit(self._run_jobs, chunk) for chunk in chunks]:
             future.result()
+        assert self.writes is not None
+        self.writes.flush()  # the pictures chosen from the stored dataset
         if self.options.thumbnails:
             self._thumbnails(media)
-        self.outcome.source = "api"
-        if self.lost:
-            # unfinished: not completed, so a rerun continues this generation and sends exactly
-            # the lost calls again; the partial dataset is for the hold, never for sending
-            self.outcome.dataset = store.load_dataset(self.account.id, unit.label)
-            self.outcome.missing = len(self.lost)
-            raise incomplete(unit, self.lost, frozenset(c.key for c in listing))
-        store.complete_unit(self.account.id, unit.label, now=ctx.now())
-        self.outcome.dataset = store.load_dataset(self.account.id, unit.label)
 
     def _record(self, key: str, result: CallResult, unit: str | None = None) -> None:
         label = unit or self.unit.label
-        generation = 0 if label == STORIES else self.generation
+        generation = self._generation(unit)
         self.store.record_call(self.account.id, label, generation, key, result, now=self.ctx.now())
+
+    def _generation(self, unit: str | None) -> int:
+        return 0 if unit == STORIES else self.generation
 
     def _listing(self, call: Call) -> list[MediaItem]:
         assert self.client is not None
@@ -456,9 +530,12 @@ class _UnitRun:
                 following += retry
                 results.open_jobs[job.key] += len(retry) - 1
             pending = [j for j in following if j.key not in lost]
-        for key, result in results.results.items():
-            if results.open_jobs.get(key) == 0 and key not in lost:
-                self._record(key, result, stories.get(key))
+        assert self.writes is not None
+        self.writes.add([
+            Done(stories.get(key, self.unit.label), self._generation(stories.get(key)), key, result)
+            for key, result in results.results.items()
+            if results.open_jobs.get(key) == 0 and key not in lost
+        ])  # fmt: skip
         if fatal is not None:
             raise fatal
 

@@ -1,13 +1,14 @@
 """The first half of `reporter run --send`: for every report still to send, its data, then its
 render job. A report rendered before is rendered again from its archive; the others are fetched
-spec by spec (one plan for a spec's accounts), checked against the data-quality rules and the
-review gate, archived, and submitted to the render pool."""
+several accounts at once (one plan for the accounts of a spec and period), and each, as soon as
+its account is fetched, checked against the data-quality rules and the review gate, archived,
+and submitted to the render pool."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
-import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,9 +16,9 @@ from pathlib import Path
 from reporter.dataset import Dataset
 from reporter.derived import definitions
 from reporter.derived.ranking import pictured
-from reporter.fetch.execute import Context, Options, Outcome, fetch
+from reporter.fetch.execute import Context, Options, Outcome, each_account
 from reporter.periods import today_in
-from reporter.plan.build import plan
+from reporter.plan.build import FetchPlan, plan
 from reporter.render.sections.commentary import load_commentary
 from reporter.run.deliver import skipped_text
 from reporter.run.history import history
@@ -71,38 +72,37 @@ def fetch_and_submit(
                             months=report.spec.report.history_months),
         )  # fmt: skip
 
-    for path in dict.fromkeys(r.path for r in reports):
-        need: list[Report] = []
-        for report in (r for r in reports if r.path == path):
-            if report.not_due:
-                if report.closed:  # settling: the store remembers it for the catch-up
-                    store.wait(report.key, "held", [report.not_due],
-                               account_name=report.account.name, now=world.now)  # fmt: skip
-                log.report(report.line("not due", report.not_due))
-            elif not report.needs_render:
-                log.report(without_sending(report))
-            elif (kept := _kept(report, store, options, world)) is not None:
-                # Rendered before (a preview, a review, or a failed delivery): that very report.
-                report, archive = kept
-                if options.fetch_only:
-                    log.report(report.line("fetched", "in the archive; rendering on a render "
-                                           "worker"))  # fmt: skip
-                    continue
-                submit(report, job(report, archive.current, archive.previous,
-                                   archive.commentary, archive.rendered_at))  # fmt: skip
-            else:
-                need.append(report)
-        for fetched in _fetch(need, store, ctx, log, world):
-            if (ready := _checked(fetched, store, log, options, world)) is not None:
-                report, data, before = ready
-                label = report.key.period
-                commentary = load_commentary(report.spec, path, label, report.account.name)
-                store.archive(report.key.spec, report.account.id, label, data, before,
-                              commentary, now=world.now)  # fmt: skip
-                if options.fetch_only:  # a render worker takes it from the archive
-                    log.report(report.line("fetched", "fetched; rendering on a render worker"))
-                    continue
-                submit(report, job(report, data, before, commentary, world.now))
+    need: list[Report] = []
+    for report in reports:
+        if report.not_due:
+            if report.closed:  # settling: the store remembers it for the catch-up
+                store.wait(report.key, "held", [report.not_due],
+                           account_name=report.account.name, now=world.now)  # fmt: skip
+            log.report(report.line("not due", report.not_due))
+        elif not report.needs_render:
+            log.report(without_sending(report))
+        elif (kept := _kept(report, store, options, world)) is not None:
+            # Rendered before (a preview, a review, or a failed delivery): that very report.
+            report, archive = kept
+            if options.fetch_only:
+                log.report(report.line("fetched", "in the archive; rendering on a render "
+                                       "worker"))  # fmt: skip
+                continue
+            submit(report, job(report, archive.current, archive.previous,
+                               archive.commentary, archive.rendered_at))  # fmt: skip
+        else:
+            need.append(report)
+    for fetched in _fetch(need, store, ctx, log, world):
+        if (ready := _checked(fetched, store, log, options, world)) is not None:
+            report, data, before = ready
+            label = report.key.period
+            commentary = load_commentary(report.spec, report.path, label, report.account.name)
+            store.archive(report.key.spec, report.account.id, label, data, before,
+                          commentary, now=world.now)  # fmt: skip
+            if options.fetch_only:  # a render worker takes it from the archive
+                log.report(report.line("fetched", "fetched; rendering on a render worker"))
+                continue
+            submit(report, job(report, data, before, commentary, world.now))
 
 
 def without_sending(report: Report) -> Line:
@@ -134,27 +134,36 @@ def _kept(
 def _fetch(
     need: Sequence[Report], store: Store, ctx: Context, log: RunLog, world: World
 ) -> Iterator[Fetched]:
-    """One fetch for the accounts of one spec that need data; each report's share of it."""
-    if not need:
-        return
-    spec, first = need[0].spec, need[0]
-    log.progress(f"fetching {first.path.name} ({len(need)} account(s))")
-    sub = spec.model_copy(update={"accounts": [r.account for r in need]})
-    started = time.monotonic()
-    today = today_in(spec.report.timezone, world.now)
-    fetch_plan = plan(sub, world.catalogue, first.period, first.compare, today=today)
-    pictures = pictured(spec.media, definitions(spec), world.catalogue)
-    options = Options(progress=log.progress, pictures=pictures)
-    outcomes = fetch(fetch_plan, store, ctx, options)
-    share = (time.monotonic() - started) / len(need)
+    """Each report's data as soon as its account is fetched: one plan for the accounts of one
+    spec and period, several accounts at once (fetch/execute.py each_account), so a report is
+    rendered while the others are still being fetched."""
+    groups: dict[tuple[Path, str, str | None], list[Report]] = {}
     for report in need:
-        mine = [o for o in outcomes if o.unit.account.id == report.account.id]
-        requests = sum(o.requests for o in mine)
-        yield Fetched(
-            dataclasses.replace(report, requests=requests, seconds=share),
-            next((o for o in mine if o.unit.role == "report"), None),
-            next((o for o in mine if o.unit.role == "comparison"), None),
-        )
+        compare = report.compare.label if report.compare is not None else None
+        groups.setdefault((report.path, report.period.label, compare), []).append(report)
+    if not groups:
+        return
+    specs = len({r.path for r in need})
+    log.progress(f"fetching {len(need)} report(s) of {specs} spec(s)")
+    plans: list[tuple[FetchPlan, Options]] = []
+    for group in groups.values():
+        spec, first = group[0].spec, group[0]
+        sub = spec.model_copy(update={"accounts": [r.account for r in group]})
+        today = today_in(spec.report.timezone, world.now)
+        fetch_plan = plan(sub, world.catalogue, first.period, first.compare, today=today)
+        pictures = pictured(spec.media, definitions(spec), world.catalogue)
+        plans.append((fetch_plan, Options(progress=log.progress, pictures=pictures)))
+    reports = list(groups.values())
+    with contextlib.closing(each_account(plans, store, ctx)) as accounts:
+        for index, mine in accounts:
+            account_id = mine[0].unit.account.id
+            for report in (r for r in reports[index] if r.account.id == account_id):
+                requests = sum(o.requests for o in mine)
+                yield Fetched(
+                    dataclasses.replace(report, requests=requests, seconds=mine[0].seconds),
+                    next((o for o in mine if o.unit.role == "report"), None),
+                    next((o for o in mine if o.unit.role == "comparison"), None),
+                )
 
 
 def _checked(

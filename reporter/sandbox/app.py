@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import IO
 
-from reporter.sandbox.counter import Counter
+from reporter.sandbox.counter import Counter, RequestLog
 from reporter.sandbox.faults import Faults
 from reporter.sandbox.router import Clock, Router
 from reporter.sandbox.server import App, SandboxServer
@@ -111,6 +111,11 @@ class Sandbox:
         if not self.router.base_url:
             raise RuntimeError("the sandbox is not started")
         return self.router.base_url
+
+    @property
+    def requests(self) -> RequestLog:
+        """Every request served: whose token, when it came, when it was answered."""
+        return self.app.log
 
     @property
     def accounts(self) -> list[AccountRecord]:

@@ -1,4 +1,4 @@
-"""The request counter tests and benchmarks assert on.
+"""The request counter tests and benchmarks assert on, and the log of requests served.
 
 ``total`` counts HTTP requests received (a batch POST is one); ``by_endpoint`` counts every
 logical call by endpoint, top-level or inside a batch, plus ``batch`` for the batch POSTs
@@ -8,7 +8,10 @@ themselves; ``batch_subrequests`` counts the calls made inside batches. So
 
 from __future__ import annotations
 
+import collections
 import threading
+import time
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -55,3 +58,35 @@ class Counter:
                 "batch_subrequests": self._subrequests,
                 "by_endpoint": dict(self._by_endpoint),
             }
+
+
+@dataclass(frozen=True)
+class Served:
+    """One HTTP request: whose token it carried ("" for none or an unknown one) and when it
+    arrived and was answered (``time.monotonic()``)."""
+
+    account_id: str
+    started: float
+    finished: float
+
+
+class RequestLog:
+    """The requests served, in the order answered (the last 100,000: a sandbox left running
+    stays small): tests see when each account's fetch ran."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._served: collections.deque[Served] = collections.deque(maxlen=100_000)
+
+    def add(self, account_id: str, started: float) -> None:
+        with self._lock:
+            self._served.append(Served(account_id, started, time.monotonic()))
+
+    @property
+    def served(self) -> list[Served]:
+        with self._lock:
+            return list(self._served)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._served.clear()

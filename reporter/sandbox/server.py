@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from reporter.sandbox import batch, errors, images
+from reporter.sandbox.counter import RequestLog
 from reporter.sandbox.router import Result, Router, dump, endpoint_of, split_version
 
 HOST = "127.0.0.1"
@@ -33,6 +34,7 @@ class HttpResponse:
     headers: list[tuple[str, str]] = field(default_factory=list)
     drop: bool = False
     delay: float = 0.0
+    account_id: str = ""  # whose token the request carried (the request log)
 
 
 def parse_form(content_type: str, body: bytes) -> dict[str, str]:
@@ -58,6 +60,7 @@ class App:
     def __init__(self, router: Router, latency_ms: int = 0) -> None:
         self.router = router
         self.latency_ms = latency_ms
+        self.log = RequestLog()
         self._png = functools.lru_cache(maxsize=4096)(images.png)  # per server, not global
 
     def respond(self, method: str, target: str, headers: Any, body: bytes) -> HttpResponse:
@@ -73,7 +76,14 @@ class App:
         # api.instagram.com refused it (thephpleague/oauth2-instagram#6). Served here for both.
         auth = headers.get("Authorization", "")
         bearer = auth[7:].strip() if auth.lower().startswith("bearer ") else None
-        version, rest, _ = split_version(url.path or "/", self.router.latest)
+        response = self._api(method, url.path, params, bearer, "access_token" in query)
+        response.account_id = self.router.tokens.owner(params.get("access_token") or bearer)
+        return response
+
+    def _api(
+        self, method: str, path: str, params: dict[str, str], bearer: str | None, in_url: bool
+    ) -> HttpResponse:
+        version, rest, _ = split_version(path or "/", self.router.latest)
         is_batch = method == "POST" and rest == "" and "batch" in params
         delay = self.latency_ms / 1000
         fault = self.router.faults.draw()
@@ -93,7 +103,7 @@ class App:
                 f"/{version}/{rest}",
                 params,
                 token=params.get("access_token") or bearer,
-                token_in_url="access_token" in query,
+                token_in_url=in_url,
             )
         return self._corrupted(self._json(result, delay))
 
@@ -162,6 +172,7 @@ class Handler(BaseHTTPRequestHandler):
         self._serve("DELETE")
 
     def _serve(self, method: str) -> None:
+        started = time.monotonic()
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         response = self.server.app.respond(method, self.path, self.headers, body)
@@ -171,6 +182,7 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
+            self.server.app.log.add(response.account_id, started)
             return
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
@@ -180,6 +192,7 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(response.body)
+        self.server.app.log.add(response.account_id, started)
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # quiet: the banner says where it listens; requests are counted, not logged

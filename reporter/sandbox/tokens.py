@@ -129,6 +129,12 @@ class TokenStore:
         with self._lock:
             self._tokens[value] = replace(self._tokens[value], **changes)  # type: ignore[arg-type]
 
+    def owner(self, value: str | None) -> str:
+        """The account a token is for; "" for none, an unknown one, or the app's."""
+        with self._lock:
+            token = self._tokens.get(value or "")
+        return token.account_id if token is not None else ""
+
     def check(self, value: str | None, now: dt.datetime) -> Token:
         """The token's record, or the GraphError Meta answers for it."""
         if not value:

@@ -5,9 +5,10 @@ A SQLite file (WAL) or a PostgreSQL database, one schema for both (tables.py), k
 and its writers hold an exclusive lock file for the whole run, so overlapping cron jobs cannot
 interleave: the second waits ``lock_timeout`` seconds, then stops with a clear message. On
 PostgreSQL several hosts write at once; what must happen once (a mail) is claimed with a row
-lock (ledger.py). Every call's result is written in one transaction (raw answer, normalised
-rows, the call marked done), so a run killed at any point leaves a store that opens, and a rerun
-continues from the last finished call.
+lock (ledger.py). The calls one Graph batch answered are written in one transaction (their raw
+answers, normalised rows, the calls marked done: units.py), so a run killed at any point leaves a
+store that opens, holding no half-written call, and a rerun continues from the last batch
+written.
 
 A unit is one account over one period (``2026-10``, ``2026-10-01..2026-10-15``, or ``day:DATE``
 for the daily collect); ``stories`` is the unit story insights live in, newest answer winning.
@@ -48,7 +49,7 @@ from reporter.store.migrate import Migrated, migrate
 from reporter.store.review import ReviewMixin
 from reporter.store.schema import MIGRATIONS
 from reporter.store.sql import replace
-from reporter.store.units import CallResult, UnitsMixin, UnitState
+from reporter.store.units import CallResult, Done, UnitsMixin, UnitState
 from reporter.store.usage import UsageMixin
 
 __all__ = [
@@ -56,6 +57,7 @@ __all__ = [
     "STORIES",
     "ArchivedRender",
     "CallResult",
+    "Done",
     "Location",
     "Store",
     "StoreBusy",
@@ -126,9 +128,10 @@ class Store(UnitsMixin, DatasetMixin, ArchiveMixin, LedgerMixin, ReviewMixin, Us
         self.close()
 
     @contextlib.contextmanager
-    def _transaction(self) -> Iterator[Connection]:
-        """One write transaction (``BEGIN IMMEDIATE`` on SQLite), committed or rolled back."""
-        with self._mutex, transaction(self._engine, write=True) as db:
+    def _transaction(self, *, durable: bool = True) -> Iterator[Connection]:
+        """One write transaction (``BEGIN IMMEDIATE`` on SQLite), committed or rolled back;
+        ``durable=False`` for what a rerun can fetch again (engine.transaction)."""
+        with self._mutex, transaction(self._engine, write=True, durable=durable) as db:
             yield db
 
     @contextlib.contextmanager

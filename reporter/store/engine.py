@@ -101,12 +101,31 @@ def release(engine: Engine) -> None:
 
 
 @contextlib.contextmanager
-def transaction(engine: Engine, *, write: bool) -> Iterator[Connection]:
-    """One transaction, committed or rolled back; on SQLite a writer's is ``BEGIN IMMEDIATE``."""
-    with engine.connect() as db, db.begin():
-        if db.dialect.name == "sqlite":
-            db.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-        yield db
+def transaction(engine: Engine, *, write: bool, durable: bool = True) -> Iterator[Connection]:
+    """One transaction, committed or rolled back; on SQLite a writer's is ``BEGIN IMMEDIATE``.
+
+    ``durable=False`` (what a fetch writes, which a rerun can fetch again): on SQLite the commit
+    does not wait for the disk (``synchronous = NORMAL``; in WAL mode a power cut may undo the
+    last such commits, never corrupt the store or reorder it: the next durable commit syncs
+    them too, https://www.sqlite.org/pragma.html#pragma_synchronous). Every other write, the
+    ledger's above all, is synced before it returns."""
+    with engine.connect() as db:
+        relaxed = db.dialect.name == "sqlite" and write and not durable
+        if relaxed:
+            _synchronous(db, "NORMAL")
+        try:
+            with db.begin():
+                if db.dialect.name == "sqlite":
+                    db.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+                yield db
+        finally:
+            if relaxed:
+                _synchronous(db, "FULL")
+
+
+def _synchronous(db: Connection, level: str) -> None:
+    db.exec_driver_sql(f"PRAGMA synchronous = {level}")  # outside any transaction, as it must
+    db.commit()
 
 
 def postgres_engine(location: str) -> tuple[Engine, str | None]:

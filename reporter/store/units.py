@@ -1,7 +1,9 @@
-"""Units and calls: which periods of which accounts were fetched, which calls are done, and
-each call's result written in one transaction (the call marked done, its raw answer and
-normalised rows under the call's id, replacing those of an earlier answer). A mixin of
-``Store`` (database.py)."""
+"""Units and calls: which periods of which accounts were fetched, which calls are done, and the
+calls' results written (the calls marked done, their raw answers and normalised rows under each
+call's id, replacing those of an earlier answer) a batch of calls in one transaction: one commit
+per Graph batch rather than per call (a commit is a disk sync: it was three quarters of the
+time of the example's fetch with nothing to wait for on the network), and never a call half
+written. A mixin of ``Store`` (database.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import Connection, delete, select, update
 
@@ -25,7 +27,7 @@ from reporter.store.encoding import (
     snapshot_row,
     unavailable_row,
 )
-from reporter.store.sql import ignore, replace, upsert_id
+from reporter.store.sql import ignore, insert_many, replace, upsert_id
 
 
 @dataclass(frozen=True)
@@ -46,11 +48,25 @@ class CallResult:
     account: AccountInfo | None = None
 
 
+class Done(NamedTuple):
+    """A finished call, to be written: its unit, the unit's generation, its key, its result."""
+
+    unit: str
+    generation: int
+    key: str
+    result: CallResult
+
+
+_KEYS_PER_STATEMENT = 500  # call keys in one ``IN (…)``: well inside SQLite's 32,766 parameters
+
+
 class UnitsMixin:
     if TYPE_CHECKING:
 
         def _read(self) -> contextlib.AbstractContextManager[Connection]: ...
-        def _transaction(self) -> contextlib.AbstractContextManager[Connection]: ...
+        def _transaction(
+            self, *, durable: bool = True
+        ) -> contextlib.AbstractContextManager[Connection]: ...
 
     def unit_complete(self, account_id: str, unit: str) -> bool:
         with self._read() as db:
@@ -116,43 +132,56 @@ class UnitsMixin:
         *,
         now: dt.datetime,
     ) -> None:
-        with self._transaction() as db:
-            call_id = done_call(db, account_id, unit, call_key, generation, now=now)
+        self.record_calls(account_id, [Done(unit, generation, call_key, result)], now=now)
+
+    def record_calls(self, account_id: str, done: Sequence[Done], *, now: dt.datetime) -> None:
+        """Finished calls of one account in one transaction: each call marked done, its earlier
+        rows replaced by its new ones, all or nothing. One statement per table for all of them
+        (executemany, COPY on PostgreSQL): what a Graph batch brought costs one commit, not
+        fifty."""
+        latest = {(d.unit, d.key): d for d in done}  # a call answered twice: its last answer
+        if not latest:
+            return
+        at = iso(now)
+        media: dict[str, dict[str, Any]] = {}
+        listed: dict[tuple[str, str], dict[str, Any]] = {}
+        accounts: dict[str, dict[str, Any]] = {}
+        for unit, _, _, result in latest.values():
+            for m in result.media:
+                media[m.id] = {"id": m.id, "account_id": m.account_id, "fetched_at": at,
+                               "product_type": m.product_type, "timestamp": iso(m.timestamp),
+                               "body": json.dumps(asdict(m), default=iso)}  # fmt: skip
+                if unit != STORIES:
+                    listed[unit, m.id] = {"account_id": account_id, "unit": unit, "media_id": m.id}
+            if (info := result.account) is not None:
+                accounts[info.id] = {"id": info.id, "fetched_at": at,
+                                     "body": json.dumps(asdict(info))}  # fmt: skip
+        every = [o for d in latest.values() for o in d.result.observations]
+        with self._transaction(durable=False) as db:  # a rerun fetches again what a power cut lost
+            ids, objects = metric_ids(db, every), object_ids(db, every)
+            calls = [
+                (done_call(db, account_id, d.unit, d.key, d.generation, now=now), d.result)
+                for d in latest.values()
+            ]
+            call_ids = [call_id for call_id, _ in calls]
             for table in (t.observations, t.unavailable, t.snapshots):
-                db.execute(delete(table).where(table.c.call_id == call_id))
-            if result.snapshots:
-                db.execute(t.snapshots.insert(), [
-                    snapshot_row(call_id, at, outcome, body)
-                    for at, outcome, body in result.snapshots
-                ])  # fmt: skip
-            if result.observations:
-                ids, objects = (
-                    metric_ids(db, result.observations),
-                    object_ids(db, result.observations),
-                )
-                db.execute(t.observations.insert(), [
-                    observation_row(o, call_id, objects[o.object_id], ids[metric_key(o)])
-                    for o in result.observations
-                ])  # fmt: skip
-            if result.unavailable:
-                db.execute(
-                    t.unavailable.insert(),
-                    [unavailable_row(u, call_id) for u in result.unavailable],
-                )
-            replace(db, t.media, [
-                {"id": m.id, "account_id": m.account_id, "product_type": m.product_type,
-                 "timestamp": iso(m.timestamp), "body": json.dumps(asdict(m), default=iso),
-                 "fetched_at": iso(now)}
-                for m in {m.id: m for m in result.media}.values()
+                for part in range(0, len(call_ids), _KEYS_PER_STATEMENT):
+                    chosen = call_ids[part : part + _KEYS_PER_STATEMENT]
+                    db.execute(delete(table).where(table.c.call_id.in_(chosen)))
+            insert_many(db, t.snapshots, [
+                snapshot_row(call_id, asked, outcome, body)
+                for call_id, result in calls for asked, outcome, body in result.snapshots
             ])  # fmt: skip
-            if unit != STORIES:
-                ignore(db, t.unit_media, [
-                    {"account_id": account_id, "unit": unit, "media_id": m}
-                    for m in dict.fromkeys(m.id for m in result.media)
-                ])  # fmt: skip
-            if result.account is not None:
-                replace(db, t.accounts, {"id": result.account.id, "fetched_at": iso(now),
-                                         "body": json.dumps(asdict(result.account))})  # fmt: skip
+            insert_many(db, t.observations, [
+                observation_row(o, call_id, objects[o.object_id], ids[metric_key(o)])
+                for call_id, result in calls for o in result.observations
+            ])  # fmt: skip
+            insert_many(db, t.unavailable, [
+                unavailable_row(u, call_id) for call_id, result in calls for u in result.unavailable
+            ])  # fmt: skip
+            replace(db, t.media, list(media.values()))
+            ignore(db, t.unit_media, list(listed.values()))
+            replace(db, t.accounts, list(accounts.values()))
 
     def complete_unit(
         self, account_id: str, unit: str, *, now: dt.datetime, notes: Sequence[str] = ()
