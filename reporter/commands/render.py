@@ -119,9 +119,10 @@ def _render(
     return written.status
 
 
-# A render's report, the list of its spec's rendered ones, and where its files are archived (the
-# store's location and lock timeout, and the report's key there).
-_Tag = tuple[Made, list[Made], tuple[Any, float, "ReportKey"]]
+# A render's report, the list of its spec's rendered ones (None without a roll-up: the data of
+# every report is then not kept until the end), and where its files are archived (the store's
+# location and lock timeout, and the report's key there).
+_Tag = tuple[Made, "list[Made] | None", tuple[Any, float, "ReportKey"]]
 
 
 class _Written:
@@ -142,7 +143,8 @@ class _Written:
             self.world.err.write(f"{account.name}: not rendered: {error}\n")
             self.status = int(ExitStatus.FAILED)
             return
-        of_spec.append(made)
+        if of_spec is not None:
+            of_spec.append(made)
         self.files.append((location, lock_timeout, key, rendered.files))
         for path in rendered.files:
             self.world.out.write(f"{account.name}: wrote {path}\n")
@@ -237,7 +239,8 @@ def _submit_outcomes(
             world.settings.lock_timeout,
             StoreKey(spec_key, account.id, label),
         )
-        renders.submit(((account, data, before, when), made, where), render_job, job)
+        kept = made if spec.rollup is not None else None
+        renders.submit(((account, data, before, when), kept, where), render_job, job)
     return made
 
 
