@@ -74,14 +74,9 @@ def fetch_and_submit(
 
     need: list[Report] = []
     for report in reports:
-        if report.not_due:
-            if report.closed:  # settling: the store remembers it for the catch-up
-                store.wait(report.key, "held", [report.not_due],
-                           account_name=report.account.name, now=world.now)  # fmt: skip
-            log.report(report.line("not due", report.not_due))
-        elif not report.needs_render:
-            log.report(without_sending(report))
-        elif (kept := _kept(report, store, options, world)) is not None:
+        if logged_unrendered(report, store, log, world):
+            continue
+        if (kept := _kept(report, store, options, world)) is not None:
             # Rendered before (a preview, a review, or a failed delivery): that very report.
             report, archive = kept
             if options.fetch_only:
@@ -103,6 +98,21 @@ def fetch_and_submit(
                 log.report(report.line("fetched", "fetched; rendering on a render worker"))
                 continue
             submit(report, job(report, data, before, commentary, world.now))
+
+
+def logged_unrendered(report: Report, store: Store, log: RunLog, world: World) -> bool:
+    """A report not due yet (a settling one remembered for the catch-up) or with nothing to
+    render: its line logged, and True; False for a report to render."""
+    if report.not_due:
+        if report.closed:  # settling: the store remembers it for the catch-up
+            store.wait(report.key, "held", [report.not_due],
+                       account_name=report.account.name, now=world.now)  # fmt: skip
+        log.report(report.line("not due", report.not_due))
+        return True
+    if not report.needs_render:
+        log.report(without_sending(report))
+        return True
+    return False
 
 
 def without_sending(report: Report) -> Line:

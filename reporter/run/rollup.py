@@ -18,7 +18,7 @@ import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from reporter.run.fetching import without_sending
+from reporter.run.fetching import logged_unrendered
 from reporter.run.holds import held_text, hold_reasons, log_held
 from reporter.run.jobs import RollupJob
 from reporter.run.log import Line, RunLog
@@ -67,14 +67,7 @@ def submit_rollups(
     for line in log.lines:
         lines.setdefault(line.report_id, []).append(line)
     for report in rollups:
-        if report.not_due:
-            if report.closed:  # settling: the store remembers it for the catch-up
-                store.wait(report.key, "held", [report.not_due],
-                           account_name=report.account.name, now=world.now)  # fmt: skip
-            log.report(report.line("not due", report.not_due))
-            continue
-        if not report.needs_render:
-            log.report(without_sending(report))
+        if logged_unrendered(report, store, log, world):
             continue
         members, waits = _members(report, store, lines, options.not_made)
         if waits and report.spec.delivery is None:  # nothing to send: nothing waits
